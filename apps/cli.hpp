@@ -1,0 +1,57 @@
+#pragma once
+// Shared pieces of the `vitrum` command: global options, per-command config loading,
+// and the table of commands whose parameters `vitrum config defaults` prints.
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vitrum/core/config.hpp"
+#include "vitrum/core/log.hpp"
+#include "vitrum/core/parallel.hpp"
+#include "vitrum/core/provenance.hpp"
+
+namespace vitrum::app {
+
+/// Options every command accepts (DESIGN.md "The command line").
+struct GlobalOptions {
+  int threads = 0;  ///< 0: all cores
+  std::uint64_t seed = 1;
+  bool quiet = false;
+  std::string command_line;  ///< the whole command as typed, for provenance
+};
+
+/// `--config F` and repeatable `--set key=value`, added to a subcommand.
+struct ConfigOptions {
+  std::string config_file;
+  std::vector<std::string> overrides;
+  void add_to(CLI::App& command);
+  /// The config file (if any) with the overrides applied.
+  core::Config load() const;
+};
+
+/// Context a command runs with: threads, logger, seed, provenance.
+struct RunContext {
+  const GlobalOptions& global;
+  core::ExecutionContext execution;
+  core::Logger logger;
+  explicit RunContext(const GlobalOptions& g);
+  core::Provenance provenance(const std::string& parameters) const;
+};
+
+/// A command's parameters, as `vitrum config defaults <name>` prints them.
+struct CommandDefaults {
+  std::string name;
+  std::function<std::string()> defaults_toml;
+};
+
+/// Each file defines one command.
+void add_convert_command(CLI::App& app, const GlobalOptions& global);
+void add_demo_command(CLI::App& app, const GlobalOptions& global);
+void add_config_command(CLI::App& app, const std::vector<CommandDefaults>& commands);
+std::string demo_defaults_toml();
+
+}  // namespace vitrum::app

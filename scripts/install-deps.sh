@@ -12,7 +12,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine
   # interoperability tests: other tools read what vitrum writes (never a runtime dependency)
-  python3-ase python3-h5py python3-numpy
+  python3-ase python3-h5py python3-numpy python3-mrcfile
 )
 
 missing=()

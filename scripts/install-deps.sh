@@ -34,7 +34,11 @@ else
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-if ! "${sudo[@]}" apt-get update -qq || ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! "${sudo[@]}" apt-get update -qq >"$log" 2>&1 ||
+   ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+  cat "$log" >&2
   echo "install-deps: apt-get could not install: ${missing[*]}" >&2
   echo "install-deps: check the network path to Debian's archive and that this is Debian 12." >&2
   exit 1

@@ -67,14 +67,14 @@ Config& Config::operator=(Config&&) noexcept = default;
 
 Config Config::from_string(std::string_view text, std::string source) {
   Config c;
-  c.impl_->source = source;
+  c.impl_->source = std::move(source);
+  const std::string& name = c.impl_->source;
   try {
-    c.impl_->table = toml::parse(text, source);
+    c.impl_->table = toml::parse(text, name);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    throw InputError(
-        "TOML syntax error: " + std::string(e.description()),
-        source + ":" + std::to_string(where.line) + ":" + std::to_string(where.column));
+    throw InputError("TOML syntax error: " + std::string(e.description()),
+                     name + ":" + std::to_string(where.line) + ":" + std::to_string(where.column));
   }
   return c;
 }
@@ -108,8 +108,9 @@ void Config::set(std::string_view assignment) {
     table = it->second.as_table();
     if (!table) throw InputError("\"" + parts[i] + "\" is a value, not a table", "--set " + key);
   }
-  parsed.get("v")->visit(
-      [&](auto&& node) { table->insert_or_assign(parts.back(), std::move(node)); });
+  parsed.get("v")->visit([&](auto&& node) {
+    table->insert_or_assign(parts.back(), std::forward<decltype(node)>(node));
+  });
   impl_->overrides[key] = "--set " + std::string(assignment);
 }
 
@@ -191,7 +192,7 @@ ParamSet& ParamSet::add_entry(Entry entry) {
   return *this;
 }
 
-ParamSet& ParamSet::add(std::string key, double& field, std::string unit, std::string help) {
+ParamSet& ParamSet::add(const std::string& key, double& field, std::string unit, std::string help) {
   return add_entry({key, std::move(unit), std::move(help), "a number",
                     [&field, key](const ConfigValue& v, const std::string& where) {
                       if (const auto* d = std::get_if<double>(&v))
@@ -204,7 +205,7 @@ ParamSet& ParamSet::add(std::string key, double& field, std::string unit, std::s
                     [&field] { return format_double(field); }});
 }
 
-ParamSet& ParamSet::add(std::string key, int& field, std::string unit, std::string help) {
+ParamSet& ParamSet::add(const std::string& key, int& field, std::string unit, std::string help) {
   return add_entry({key, std::move(unit), std::move(help), "an integer",
                     [&field, key](const ConfigValue& v, const std::string& where) {
                       const auto* i = std::get_if<std::int64_t>(&v);
@@ -216,7 +217,8 @@ ParamSet& ParamSet::add(std::string key, int& field, std::string unit, std::stri
                     [&field] { return std::to_string(field); }});
 }
 
-ParamSet& ParamSet::add(std::string key, std::uint64_t& field, std::string unit, std::string help) {
+ParamSet& ParamSet::add(const std::string& key, std::uint64_t& field, std::string unit,
+                        std::string help) {
   return add_entry({key, std::move(unit), std::move(help), "a non-negative integer",
                     [&field, key](const ConfigValue& v, const std::string& where) {
                       const auto* i = std::get_if<std::int64_t>(&v);
@@ -226,7 +228,7 @@ ParamSet& ParamSet::add(std::string key, std::uint64_t& field, std::string unit,
                     [&field] { return std::to_string(field); }});
 }
 
-ParamSet& ParamSet::add(std::string key, bool& field, std::string unit, std::string help) {
+ParamSet& ParamSet::add(const std::string& key, bool& field, std::string unit, std::string help) {
   return add_entry({key, std::move(unit), std::move(help), "true or false",
                     [&field, key](const ConfigValue& v, const std::string& where) {
                       const auto* b = std::get_if<bool>(&v);
@@ -236,7 +238,8 @@ ParamSet& ParamSet::add(std::string key, bool& field, std::string unit, std::str
                     [&field] { return std::string(field ? "true" : "false"); }});
 }
 
-ParamSet& ParamSet::add(std::string key, std::string& field, std::string unit, std::string help) {
+ParamSet& ParamSet::add(const std::string& key, std::string& field, std::string unit,
+                        std::string help) {
   return add_entry({key, std::move(unit), std::move(help), "a string",
                     [&field, key](const ConfigValue& v, const std::string& where) {
                       const auto* s = std::get_if<std::string>(&v);
@@ -246,7 +249,7 @@ ParamSet& ParamSet::add(std::string key, std::string& field, std::string unit, s
                     [&field] { return quote_toml_string(field); }});
 }
 
-ParamSet& ParamSet::add(std::string key, std::vector<double>& field, std::string unit,
+ParamSet& ParamSet::add(const std::string& key, std::vector<double>& field, std::string unit,
                         std::string help) {
   return add_entry({key, std::move(unit), std::move(help), "an array of numbers",
                     [&field, key](const ConfigValue& v, const std::string& where) {

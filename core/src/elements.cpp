@@ -29,16 +29,9 @@ struct ElementTable {
 // bad user input: report it as a plain Error.
 ElementTable parse_elements(std::string_view text) {
   ElementTable table;
-  int line_number = 0;
   int rows = 0;
-  while (!text.empty()) {
-    const std::size_t end = std::min(text.find('\n'), text.size());
-    const std::string_view line = text::split_comment(text.substr(0, end)).first;
-    text.remove_prefix(std::min(end + 1, text.size()));
-    ++line_number;
-    if (text::is_blank(line)) continue;
-    const auto fields = text::split(line);
-    const std::string where = "elements.txt:" + std::to_string(line_number);
+  text::for_each_data_row(text, [&](const std::vector<std::string_view>& fields, int line) {
+    const std::string where = "elements.txt:" + std::to_string(line);
     if (rows == kMaxZ || fields.size() != 3) throw Error("corrupt embedded element table", where);
     const std::int64_t Z = text::parse_int(fields[0]).value_or(0);
     const double mass_u = text::parse_double(fields[2]).value_or(0.0);
@@ -47,7 +40,7 @@ ElementTable parse_elements(std::string_view text) {
     table.Z_by_symbol.emplace(fields[1], rows + 1);
     table.symbols_sorted.emplace_back(fields[1]);
     ++rows;
-  }
+  });
   if (rows != kMaxZ)
     throw Error("embedded element table has " + std::to_string(rows) + " elements, expected " +
                 std::to_string(kMaxZ));

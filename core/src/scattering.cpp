@@ -32,16 +32,9 @@ using ParameterTable = std::array<std::array<double, N>, kMaxZ>;  // [Z - 1][par
 template <std::size_t N>
 ParameterTable<N> parse_table(std::string_view text, const std::string& name) {
   ParameterTable<N> table{};
-  int line_number = 0;
   int rows = 0;
-  while (!text.empty()) {
-    const std::size_t end = std::min(text.find('\n'), text.size());
-    const std::string_view line = text::split_comment(text.substr(0, end)).first;
-    text.remove_prefix(std::min(end + 1, text.size()));
-    ++line_number;
-    if (text::is_blank(line)) continue;
-    const std::string where = name + ":" + std::to_string(line_number);
-    const auto fields = text::split(line);
+  text::for_each_data_row(text, [&](const std::vector<std::string_view>& fields, int line) {
+    const std::string where = name + ":" + std::to_string(line);
     if (rows == kMaxZ || fields.size() != N + 1 ||
         text::parse_int(fields[0]).value_or(0) != rows + 1)
       throw Error("corrupt embedded scattering-factor table", where);
@@ -51,7 +44,7 @@ ParameterTable<N> parse_table(std::string_view text, const std::string& name) {
       table[static_cast<std::size_t>(rows)][i] = value;
     }
     ++rows;
-  }
+  });
   if (rows != kMaxZ)
     throw Error("embedded table " + name + " has " + std::to_string(rows) + " elements, expected " +
                 std::to_string(kMaxZ));

@@ -91,6 +91,18 @@ std::optional<double> parse_double(std::string_view token) {
   return value;
 }
 
+void for_each_data_row(std::string_view text,
+                       const std::function<void(const std::vector<std::string_view>&, int)>& row) {
+  int line_number = 0;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    const std::string_view line = split_comment(text.substr(0, end)).first;
+    text.remove_prefix(std::min(end + 1, text.size()));
+    ++line_number;
+    if (!is_blank(line)) row(split(line), line_number);
+  }
+}
+
 std::optional<std::int64_t> parse_int(std::string_view token) {
   token = strip_plus(token);
   std::int64_t value = 0;

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,6 +46,12 @@ std::string_view trim(std::string_view s);
 std::pair<std::string_view, std::string_view> split_comment(std::string_view s);
 /// True if `s` is empty or only spaces and tabs.
 bool is_blank(std::string_view s);
+/// Calls row(fields, line_number) for every line of `text` that is not blank once its
+/// '#' comment is removed; fields are whitespace-separated, line numbers start at 1. For
+/// the whitespace tables that ship embedded in the library (elements, scattering factors).
+void for_each_data_row(
+    std::string_view text,
+    const std::function<void(const std::vector<std::string_view>& fields, int line_number)>& row);
 
 /// The whole token as a double (an optional leading '+' is allowed; "nan"/"inf" parse to
 /// non-finite values, which callers reject with their own message); nullopt otherwise.

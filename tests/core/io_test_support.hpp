@@ -1,14 +1,17 @@
 #pragma once
-// Shared by the file-format tests: a per-test temporary directory, whole-file reads, and an
-// expectation that a call throws a given vitrum exception whose description names things.
+// Shared by the file-format tests: a per-test temporary directory (alone or as a fixture),
+// whole-file reads, and checks that a call throws a given vitrum exception.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstddef>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -72,5 +75,48 @@ void expect_error(const std::function<void()>& call, const std::vector<std::stri
     ADD_FAILURE() << "wrong exception type: " << describe(e);
   }
 }
+
+struct Caught {
+  std::string what, where;
+};
+
+// Runs f, expecting an exception of exactly the family E; returns its what() and where().
+template <class E>
+Caught catch_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return {e.what(), e.where()};
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "threw a different exception type: " << e.what();
+    return {};
+  }
+  ADD_FAILURE() << "did not throw";
+  return {};
+}
+
+// Base fixture for tests that read and write files: each test gets its own TempDir.
+class FileTest : public ::testing::Test {
+ protected:
+  const std::filesystem::path& dir() const { return dir_.path(); }
+
+  // Writes `content` byte for byte to `name` in the test's directory; returns its path.
+  std::filesystem::path write_file(const std::string& name, const std::string& content) const {
+    const std::filesystem::path path = dir_ / name;
+    write_text(path, content);
+    return path;
+  }
+  static std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  // How many files (or directories) are in the test's directory.
+  std::size_t entries() const { return dir_.entries().size(); }
+
+ private:
+  TempDir dir_;
+};
 
 }  // namespace vitrum::core::testing

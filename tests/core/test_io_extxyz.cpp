@@ -4,71 +4,23 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
 
+#include "io_test_support.hpp"
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/io_atoms.hpp"
 
 namespace vitrum::core {
 namespace {
 
+using namespace testing;  // catch_error, Caught, FileTest
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Caught {
-  std::string what, where;
-};
-
-// Runs f, expecting an exception of exactly the family E; returns its what() and where().
-template <class E>
-Caught catch_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return {e.what(), e.where()};
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw a different exception type: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "did not throw";
-  return {};
-}
-
-class ExtxyzTest : public ::testing::Test {
+class ExtxyzTest : public testing::FileTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vitrum_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-            std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path write_file(const std::string& name, const std::string& content) const {
-    const std::filesystem::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  static std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir_),
-                                                  std::filesystem::directory_iterator()));
-  }
-
-  std::filesystem::path dir_;
   Provenance provenance_{"vitrum convert \"a b.xyz\" c\\d.xyz", "", 42, "0.1.0"};
 };
 
@@ -91,7 +43,7 @@ AtomicModel triclinic_model() {
 
 TEST_F(ExtxyzTest, RoundTripIsExact) {
   const AtomicModel model = triclinic_model();
-  const auto path = dir_ / "model.xyz";
+  const auto path = dir() / "model.xyz";
   write_extxyz(path, model, provenance_);
   const AtomicModel back = read_extxyz(path);
   ASSERT_EQ(back.size(), model.size());
@@ -106,7 +58,7 @@ TEST_F(ExtxyzTest, RoundTripIsExact) {
 }
 
 TEST_F(ExtxyzTest, HeaderFollowsAseConventionsAndRecordsProvenance) {
-  const auto path = dir_ / "model.xyz";
+  const auto path = dir() / "model.xyz";
   write_extxyz(path, triclinic_model(), provenance_);
   std::istringstream lines(slurp(path));
   std::string count, comment;
@@ -125,7 +77,7 @@ TEST_F(ExtxyzTest, ModelWithoutCellHasNoLatticeAndNoLabelColumn) {
   AtomicModel model;
   model.add_atom(Vec3(1, 2, 3), 8);
   model.add_atom(Vec3(1.5, 2, 3), 1);
-  const auto path = dir_ / "molecule.xyz";
+  const auto path = dir() / "molecule.xyz";
   write_extxyz(path, model, provenance_);
   EXPECT_THAT(slurp(path), Not(HasSubstr("Lattice")));
   EXPECT_THAT(slurp(path), HasSubstr("Properties=species:S:1:pos:R:3 pbc=\"F F F\""));
@@ -292,20 +244,20 @@ TEST_F(ExtxyzTest, PropertiesWithoutPositions) {
 }
 
 TEST_F(ExtxyzTest, MissingFileIsAnIoError) {
-  const Caught e = catch_error<IoError>([&] { read_extxyz(dir_ / "missing.xyz"); });
+  const Caught e = catch_error<IoError>([&] { read_extxyz(dir() / "missing.xyz"); });
   EXPECT_THAT(e.where, EndsWith("missing.xyz"));
 }
 
 TEST_F(ExtxyzTest, FailingWriterLeavesNoFileBehind) {
   AtomicModel model = triclinic_model();
   model.Z()[2] = 110;  // passes AtomicModel::validate, but vitrum has no symbol for it
-  const Caught e = catch_error<InputError>([&] { write_extxyz(dir_ / "out.xyz", model, {}); });
+  const Caught e = catch_error<InputError>([&] { write_extxyz(dir() / "out.xyz", model, {}); });
   EXPECT_THAT(e.what, HasSubstr("110"));
   EXPECT_EQ(entries(), 0u);  // neither out.xyz nor a temporary file
 }
 
 TEST_F(ExtxyzTest, FailingWriterKeepsTheOldFile) {
-  const auto path = dir_ / "out.xyz";
+  const auto path = dir() / "out.xyz";
   write_extxyz(path, triclinic_model(), provenance_);
   const std::string before = slurp(path);
   AtomicModel bad = triclinic_model();
@@ -316,7 +268,7 @@ TEST_F(ExtxyzTest, FailingWriterKeepsTheOldFile) {
 }
 
 TEST_F(ExtxyzTest, WritingIntoAMissingDirectoryFails) {
-  const auto path = dir_ / "no" / "such" / "dir" / "out.xyz";
+  const auto path = dir() / "no" / "such" / "dir" / "out.xyz";
   const Caught e = catch_error<IoError>([&] { write_extxyz(path, triclinic_model(), {}); });
   EXPECT_THAT(e.where, EndsWith("out.xyz"));
   EXPECT_EQ(entries(), 0u);
@@ -325,7 +277,7 @@ TEST_F(ExtxyzTest, WritingIntoAMissingDirectoryFails) {
 TEST_F(ExtxyzTest, NonFiniteModelIsRejectedBeforeWriting) {
   AtomicModel model = triclinic_model();
   model.positions_A()[1][0] = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_THROW(write_extxyz(dir_ / "out.xyz", model, {}), InputError);
+  EXPECT_THROW(write_extxyz(dir() / "out.xyz", model, {}), InputError);
   EXPECT_EQ(entries(), 0u);
 }
 

@@ -4,69 +4,22 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
 
+#include "io_test_support.hpp"
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/io_atoms.hpp"
 
 namespace vitrum::core {
 namespace {
 
+using namespace testing;  // catch_error, Caught, FileTest
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 
-struct Caught {
-  std::string what, where;
-};
-
-template <class E>
-Caught catch_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return {e.what(), e.where()};
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw a different exception type: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "did not throw";
-  return {};
-}
-
-class LammpsDataTest : public ::testing::Test {
+class LammpsDataTest : public testing::FileTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vitrum_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-            std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path write_file(const std::string& name, const std::string& content) const {
-    const std::filesystem::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  static std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir_),
-                                                  std::filesystem::directory_iterator()));
-  }
-
-  std::filesystem::path dir_;
   Provenance provenance_{"vitrum convert a.xyz b.data", "", 7, "0.1.0"};
 };
 
@@ -102,7 +55,7 @@ AtomicModel model_in(const Mat3& cell_vectors, std::array<bool, 3> pbc) {
 
 TEST_F(LammpsDataTest, OrthorhombicRoundTripIsExact) {
   const AtomicModel model = model_in(Vec3(10.0, 11.0, 12.5).asDiagonal(), {true, true, false});
-  const auto path = dir_ / "model.data";
+  const auto path = dir() / "model.data";
   write_lammps_data(path, model, provenance_);
   const AtomicModel back = read_lammps_data(path);
   ASSERT_EQ(back.size(), model.size());
@@ -117,7 +70,7 @@ TEST_F(LammpsDataTest, OrthorhombicRoundTripIsExact) {
 TEST_F(LammpsDataTest, WriterFollowsTheLammpsLayout) {
   Mat3 v;
   v << 10.0, 0, 0, 1.5, 11.0, 0, -0.5, 0.25, 12.0;
-  const auto path = dir_ / "model.data";
+  const auto path = dir() / "model.data";
   write_lammps_data(path, model_in(v, {true, true, true}), provenance_);
   const std::string text = slurp(path);
   EXPECT_THAT(text, HasSubstr("\n4 atoms\n3 atom types\n"));
@@ -135,7 +88,7 @@ TEST_F(LammpsDataTest, TriclinicRoundTripIsExact) {
   Mat3 v;
   v << 10.0, 0, 0, 1.0 / 3.0, 11.0, 0, -0.7, 2.0 / 7.0, 12.0;
   const AtomicModel model = model_in(v, {true, true, true});
-  const auto path = dir_ / "model.lmp";
+  const auto path = dir() / "model.lmp";
   write_atoms(path, model, provenance_);
   const AtomicModel back = read_atoms(path);
   EXPECT_EQ(back.cell().vectors_A, v);
@@ -149,7 +102,7 @@ TEST_F(LammpsDataTest, GeneralCellIsRotatedWithTheAtoms) {
       0.5, 10.0, 1.5,   //
       1.0, -1.0, 11.0;
   const AtomicModel model = model_in(v, {true, true, true});
-  const auto path = dir_ / "model.data";
+  const auto path = dir() / "model.data";
   write_lammps_data(path, model, provenance_);
   const AtomicModel back = read_lammps_data(path);
   const Mat3& w = back.cell().vectors_A;
@@ -169,7 +122,7 @@ TEST_F(LammpsDataTest, GeneralCellIsRotatedWithTheAtoms) {
 TEST_F(LammpsDataTest, AtomsOutsideAPeriodicBoxGetImageFlags) {
   AtomicModel model = model_in(Vec3(10.0, 10.0, 10.0).asDiagonal(), {true, true, false});
   model.positions_A()[0] = Vec3(-3.5, 25.0, -4.0);  // z is not periodic: left as it is
-  const auto path = dir_ / "model.data";
+  const auto path = dir() / "model.data";
   write_lammps_data(path, model, provenance_);
   EXPECT_THAT(slurp(path), HasSubstr("\n1 3 6.5 5 -4 -1 2 0\n"));
   const AtomicModel back = read_lammps_data(path);
@@ -313,14 +266,14 @@ TEST_F(LammpsDataTest, MissingBoxBounds) {
 TEST_F(LammpsDataTest, DegenerateCellCannotBeWritten) {
   AtomicModel model;
   model.add_atom(Vec3(1, 2, 3), 6);
-  const Caught e = catch_error<InputError>([&] { write_lammps_data(dir_ / "m.data", model, {}); });
+  const Caught e = catch_error<InputError>([&] { write_lammps_data(dir() / "m.data", model, {}); });
   EXPECT_THAT(e.what, HasSubstr("simulation box"));
   EXPECT_EQ(entries(), 0u);
 }
 
 TEST_F(LammpsDataTest, LeftHandedCellCannotBeWritten) {
   const AtomicModel model = model_in(Vec3(10.0, -10.0, 10.0).asDiagonal(), {true, true, true});
-  const Caught e = catch_error<InputError>([&] { write_lammps_data(dir_ / "m.data", model, {}); });
+  const Caught e = catch_error<InputError>([&] { write_lammps_data(dir() / "m.data", model, {}); });
   EXPECT_THAT(e.what, HasSubstr("left-handed"));
   EXPECT_EQ(entries(), 0u);
 }
@@ -328,9 +281,9 @@ TEST_F(LammpsDataTest, LeftHandedCellCannotBeWritten) {
 TEST_F(LammpsDataTest, FailingWriterLeavesNoFileBehind) {
   AtomicModel model = model_in(Vec3(10.0, 10.0, 10.0).asDiagonal(), {true, true, true});
   model.Z()[1] = 110;
-  EXPECT_THROW(write_lammps_data(dir_ / "m.data", model, provenance_), InputError);
+  EXPECT_THROW(write_lammps_data(dir() / "m.data", model, provenance_), InputError);
   EXPECT_EQ(entries(), 0u);
-  const auto missing_dir = dir_ / "missing" / "m.data";
+  const auto missing_dir = dir() / "missing" / "m.data";
   EXPECT_THROW(
       write_lammps_data(missing_dir, model_in(Vec3(10, 10, 10).asDiagonal(), {true, true, true}),
                         provenance_),

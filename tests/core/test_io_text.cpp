@@ -3,73 +3,26 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <limits>
 #include <numbers>
-#include <sstream>
 
+#include "io_test_support.hpp"
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/io_text.hpp"
 
 namespace vitrum::core {
 namespace {
 
+using namespace testing;  // catch_error, Caught, FileTest
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct Caught {
-  std::string what, where;
-};
-
-template <class E>
-Caught catch_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return {e.what(), e.where()};
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw a different exception type: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "did not throw";
-  return {};
-}
-
-class TextProfileTest : public ::testing::Test {
+class TextProfileTest : public testing::FileTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vitrum_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-            std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path write_file(const std::string& name, const std::string& content) const {
-    const std::filesystem::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  static std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir_),
-                                                  std::filesystem::directory_iterator()));
-  }
-
-  std::filesystem::path dir_;
   Provenance provenance_{"vitrum epdf --scan s.h5", "[epdf]\nQ_max_invA = 20.0\nmask = \"ring\"", 3,
                          "0.1.0"};
 };
@@ -77,7 +30,7 @@ class TextProfileTest : public ::testing::Test {
 TEST_F(TextProfileTest, ChiRoundTripIsExact) {
   const std::vector<double> Q{0.05, 0.1 + 1e-17, 1.0 / 3.0, 2.0 * std::numbers::pi, 25.0};
   const std::vector<double> I{1e5, 0.0, -1.5e-300, 12345.678901234567, 1.0 / 7.0};
-  const auto path = dir_ / "iq.chi";
+  const auto path = dir() / "iq.chi";
   write_chi(path, Q, I, provenance_);
   const Profile p = read_chi(path);
   EXPECT_EQ(p.x, Q);
@@ -90,7 +43,7 @@ TEST_F(TextProfileTest, GrRoundTripIsExact) {
     r.push_back(0.01 * i);
     G.push_back(std::sin(0.37 * i) * std::exp(-0.01 * i));
   }
-  const auto path = dir_ / "pdf.gr";
+  const auto path = dir() / "pdf.gr";
   write_gr(path, r, G, provenance_);
   const Profile p = read_gr(path);
   EXPECT_EQ(p.x, r);
@@ -98,7 +51,7 @@ TEST_F(TextProfileTest, GrRoundTripIsExact) {
 }
 
 TEST_F(TextProfileTest, GrLayoutIsWhatPdfguiReads) {
-  const auto path = dir_ / "pdf.gr";
+  const auto path = dir() / "pdf.gr";
   write_gr(path, std::vector<double>{0.0, 0.5}, std::vector<double>{0.0, -0.25}, provenance_);
   const std::string text = slurp(path);
   // Header: '#' lines with the provenance; every parameter line commented.
@@ -112,7 +65,7 @@ TEST_F(TextProfileTest, GrLayoutIsWhatPdfguiReads) {
 }
 
 TEST_F(TextProfileTest, ChiHeaderNamesQ) {
-  const auto path = dir_ / "iq.chi";
+  const auto path = dir() / "iq.chi";
   write_chi(path, std::vector<double>{1.0}, std::vector<double>{2.0}, provenance_);
   EXPECT_THAT(slurp(path), HasSubstr("4 pi sin(theta)/lambda in 1/A"));
   EXPECT_THAT(slurp(path), HasSubstr("#L Q(1/A) I\n1 2\n"));
@@ -177,17 +130,18 @@ TEST_F(TextProfileTest, NonFiniteValue) {
 
 TEST_F(TextProfileTest, WriterRejectsMismatchedAndNonFiniteData) {
   const std::vector<double> x{1.0, 2.0}, y{1.0};
-  const Caught mismatch = catch_error<InputError>([&] { write_chi(dir_ / "a.chi", x, y, {}); });
+  const Caught mismatch = catch_error<InputError>([&] { write_chi(dir() / "a.chi", x, y, {}); });
   EXPECT_THAT(mismatch.what, HasSubstr("Q has 2 points but I has 1"));
   const std::vector<double> bad{1.0, std::numeric_limits<double>::infinity()};
-  const Caught nonfinite = catch_error<NumericsError>([&] { write_gr(dir_ / "a.gr", x, bad, {}); });
+  const Caught nonfinite =
+      catch_error<NumericsError>([&] { write_gr(dir() / "a.gr", x, bad, {}); });
   EXPECT_THAT(nonfinite.what, HasSubstr("point 1 is not finite"));
   EXPECT_EQ(entries(), 0u);
 }
 
 TEST_F(TextProfileTest, WritingIntoAMissingDirectoryLeavesNothing) {
   const std::vector<double> x{1.0}, y{1.0};
-  EXPECT_THROW(write_gr(dir_ / "missing" / "a.gr", x, y, provenance_), IoError);
+  EXPECT_THROW(write_gr(dir() / "missing" / "a.gr", x, y, provenance_), IoError);
   EXPECT_EQ(entries(), 0u);
 }
 

@@ -31,8 +31,7 @@ TEST(Log, MessagesGoToTheStreamUnlessQuiet) {
     log.debug("details");
   };
   EXPECT_EQ(run_and_capture(Verbosity::kNormal, body), "hello\nwarning: careful\n");
-  EXPECT_EQ(run_and_capture(Verbosity::kDebug, body),
-            "hello\nwarning: careful\ndebug: details\n");
+  EXPECT_EQ(run_and_capture(Verbosity::kDebug, body), "hello\nwarning: careful\ndebug: details\n");
   EXPECT_EQ(run_and_capture(Verbosity::kQuiet, body), "");
 }
 

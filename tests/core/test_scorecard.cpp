@@ -3,72 +3,23 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <limits>
-#include <sstream>
 
+#include "io_test_support.hpp"
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/scorecard.hpp"
 
 namespace vitrum::core {
 namespace {
 
+using namespace testing;  // catch_error, Caught, FileTest
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 
-struct Caught {
-  std::string what, where;
-};
-
-template <class E>
-Caught catch_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return {e.what(), e.where()};
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw a different exception type: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "did not throw";
-  return {};
-}
-
-class ScorecardTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vitrum_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-            std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path write_file(const std::string& name, const std::string& content) const {
-    const std::filesystem::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  static std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir_),
-                                                  std::filesystem::directory_iterator()));
-  }
-
-  std::filesystem::path dir_;
-};
+class ScorecardTest : public testing::FileTest {};
 
 Scorecard example() {
   Scorecard card;
@@ -90,7 +41,7 @@ Scorecard example() {
 
 TEST_F(ScorecardTest, RoundTrip) {
   const Scorecard card = example();
-  const auto path = dir_ / "scorecard.json";
+  const auto path = dir() / "scorecard.json";
   write_scorecard(path, card);
   const Scorecard back = read_scorecard(path);
   EXPECT_EQ(back.chain, card.chain);
@@ -110,7 +61,7 @@ TEST_F(ScorecardTest, RoundTrip) {
 }
 
 TEST_F(ScorecardTest, LayoutIsSortedPrettyJsonWithNullForNaN) {
-  const auto path = dir_ / "scorecard.json";
+  const auto path = dir() / "scorecard.json";
   write_scorecard(path, example());
   const std::string text = slurp(path);
   EXPECT_THAT(text, HasSubstr("\n  \"chain\": \"stem-tomo-trace\",\n"));
@@ -170,7 +121,7 @@ TEST_F(ScorecardTest, NegativeSeed) {
 }
 
 TEST_F(ScorecardTest, FailingWriterLeavesNothing) {
-  EXPECT_THROW(write_scorecard(dir_ / "missing" / "s.json", example()), IoError);
+  EXPECT_THROW(write_scorecard(dir() / "missing" / "s.json", example()), IoError);
   EXPECT_EQ(entries(), 0u);
 }
 

@@ -37,7 +37,7 @@ class Config {
   /// the file cannot be read.
   static Config from_file(const std::filesystem::path& path);
   /// Parses TOML text; `source` names it in messages.
-  static Config from_string(std::string_view toml, std::string source = "<config>");
+  static Config from_string(std::string_view text, std::string source = "<config>");
 
   /// Applies one `key=value` override. The value is parsed as a TOML value (3, 2.5, true,
   /// [1, 2], "text"); anything that is not valid TOML is taken as a bare string.
@@ -68,15 +68,16 @@ std::string quote_toml_string(std::string_view text);
 class ParamSet {
  public:
   /// A parameter: a dotted key bound to a field, with unit ("" if none) and help.
-  ParamSet& add(std::string key, double& field, std::string unit, std::string help);
-  ParamSet& add(std::string key, int& field, std::string unit, std::string help);
-  ParamSet& add(std::string key, std::uint64_t& field, std::string unit, std::string help);
-  ParamSet& add(std::string key, bool& field, std::string unit, std::string help);
-  ParamSet& add(std::string key, std::string& field, std::string unit, std::string help);
-  ParamSet& add(std::string key, std::vector<double>& field, std::string unit, std::string help);
+  ParamSet& add(const std::string& key, double& field, std::string unit, std::string help);
+  ParamSet& add(const std::string& key, int& field, std::string unit, std::string help);
+  ParamSet& add(const std::string& key, std::uint64_t& field, std::string unit, std::string help);
+  ParamSet& add(const std::string& key, bool& field, std::string unit, std::string help);
+  ParamSet& add(const std::string& key, std::string& field, std::string unit, std::string help);
+  ParamSet& add(const std::string& key, std::vector<double>& field, std::string unit,
+                std::string help);
   /// An enum chosen by name from `choices`.
   template <class Enum>
-  ParamSet& add_choice(std::string key, Enum& field,
+  ParamSet& add_choice(const std::string& key, Enum& field,
                        std::vector<std::pair<std::string, Enum>> choices, std::string help);
 
   /// Sets every bound field present in `config`. Throws InputError for a key that no
@@ -99,7 +100,7 @@ class ParamSet {
 };
 
 template <class Enum>
-ParamSet& ParamSet::add_choice(std::string key, Enum& field,
+ParamSet& ParamSet::add_choice(const std::string& key, Enum& field,
                                std::vector<std::pair<std::string, Enum>> choices,
                                std::string help) {
   std::string names;

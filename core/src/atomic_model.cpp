@@ -35,11 +35,12 @@ Mat3 euler_zyx_matrix(double phi_deg, double theta_deg, double psi_deg) {
 }
 
 void AtomicModel::add_atom(const Vec3& position_A, int Z, std::int32_t label) {
-  if (Z < 1 || Z > 255) throw InputError("atomic number out of range: " + std::to_string(Z));
-  if (labels_.empty() && label != 0 && !positions_A_.empty()) enable_labels(0);
+  if (Z < 1 || Z > 118) throw InputError("atomic number outside 1..118: " + std::to_string(Z));
+  // The first non-zero label turns labels on; earlier atoms get 0.
+  if (label != 0 && !has_labels()) labels_.assign(size(), 0);
   positions_A_.push_back(position_A);
   Z_.push_back(static_cast<std::uint8_t>(Z));
-  if (!labels_.empty() || label != 0) labels_.push_back(label);
+  if (has_labels() || label != 0) labels_.push_back(label);
 }
 
 void AtomicModel::reserve(std::size_t n) {

@@ -21,7 +21,7 @@ class Grid {
   using Shape = std::array<std::size_t, Rank>;
   using Coords = std::array<double, Rank>;
 
-  Grid() { shape_.fill(0), sampling_.fill(1.0), origin_.fill(0.0); }
+  Grid() : shape_{}, sampling_(filled(1.0)), origin_(filled(0.0)) {}
   /// A zero-filled grid. Throws InputError if a sampling is not positive.
   explicit Grid(Shape shape, Coords sampling = filled(1.0), Coords origin = filled(0.0))
       : shape_(shape), sampling_(sampling), origin_(origin), data_(count(shape), T{}) {

@@ -21,6 +21,7 @@
 #include "vitrum/core/rng.hpp"
 #include "vitrum/core/scorecard.hpp"
 #include "vitrum/core/units.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::app {
 
@@ -42,19 +43,8 @@ core::ParamSet DemoParams::params() {
   return p;
 }
 
-namespace {
-std::string format_number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
-void require(bool ok, const std::string& field, double value, const std::string& allowed) {
-  if (!ok)
-    throw InputError(field + " = " + format_number(value) +
-                     " is out of range; allowed: " + allowed);
-}
-}  // namespace
+using core::format_number;
+using core::require;
 
 void DemoParams::validate() const {
   core::element(element);

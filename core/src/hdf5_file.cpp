@@ -642,7 +642,7 @@ Provenance Hdf5Reader::read_provenance() const {
 
 // ---- tilt series and volumes ------------------------------------------------------------
 
-void write_tilt_series(Hdf5Writer& writer, const TiltSeries& series) {
+void write_tilt_series(Hdf5Writer& writer, const TiltSeries& series, const std::string& name) {
   series.validate();
   std::vector<double> theta_deg, euler_deg;
   for (const auto& e : series.euler_deg) {
@@ -650,24 +650,24 @@ void write_tilt_series(Hdf5Writer& writer, const TiltSeries& series) {
     euler_deg.insert(euler_deg.end(), e.begin(), e.end());
   }
   writer.write_emd<3>(
-      "tilt_series", series.images,
+      name, series.images,
       {EmdDim{"tilt angle", "deg", theta_deg}, EmdDim{"y", "Å", {}}, EmdDim{"x", "Å", {}}});
-  writer.write_array<double>("/data/tilt_series/euler_deg", euler_deg, {series.tilt_count(), 3},
+  writer.write_array<double>("/data/" + name + "/euler_deg", euler_deg, {series.tilt_count(), 3},
                              "deg");
 }
 
-TiltSeries read_tilt_series(const Hdf5Reader& reader) {
+TiltSeries read_tilt_series(const Hdf5Reader& reader, const std::string& name) {
   TiltSeries series;
-  series.images = reader.impl_->read_grid<3>("tilt_series", 1);
+  series.images = reader.impl_->read_grid<3>(name, 1);
   const Hdf5Array<double> euler =
-      reader.read_array<double>("/data/tilt_series/euler_deg", {series.tilt_count(), 3});
+      reader.read_array<double>("/data/" + name + "/euler_deg", {series.tilt_count(), 3});
   series.euler_deg.resize(series.tilt_count());
   for (std::size_t i = 0; i < series.tilt_count(); ++i)
     for (std::size_t k = 0; k < 3; ++k) series.euler_deg[i][k] = euler.values[3 * i + k];
   try {
     series.validate();
   } catch (const InputError& e) {
-    throw InputError(std::string("/data/tilt_series: ") + e.what(), reader.path().string());
+    throw InputError("/data/" + name + ": " + e.what(), reader.path().string());
   }
   return series;
 }

@@ -142,7 +142,7 @@ class Hdf5Reader {
 
  private:
   friend class ScanReader;
-  friend TiltSeries read_tilt_series(const Hdf5Reader& reader);
+  friend TiltSeries read_tilt_series(const Hdf5Reader& reader, const std::string& name);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -150,9 +150,11 @@ class Hdf5Reader {
 /// Writes a tilt series (DESIGN.md "Result schemas"): EMD group `/data/tilt_series` with
 /// data float32 [ntilt][ny][nx], dim1 = θ of each Euler triplet (deg), dim2 y (Å), dim3 x (Å),
 /// and `/data/tilt_series/euler_deg` float64 [ntilt][3] (φ, θ, ψ). Validates the series first.
-void write_tilt_series(Hdf5Writer& writer, const TiltSeries& series);
+/// Another group name holds a further series of the same acquisition (e.g. "bf_tilt_series").
+void write_tilt_series(Hdf5Writer& writer, const TiltSeries& series,
+                       const std::string& name = "tilt_series");
 /// Reads what write_tilt_series wrote; axis 0 of the images has sampling 1 and origin 0.
-TiltSeries read_tilt_series(const Hdf5Reader& reader);
+TiltSeries read_tilt_series(const Hdf5Reader& reader, const std::string& name = "tilt_series");
 
 /// Writes a volume as EMD group `/data/volume`: float32 [nz][ny][nx], dims z, y, x in Å.
 void write_volume(Hdf5Writer& writer, const Volume& volume);

@@ -3,6 +3,7 @@
 // projection nearest 0°.
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli.hpp"
@@ -79,6 +80,21 @@ core::Image untilted(const core::TiltSeries& series) {
   return image;
 }
 
+/// The FFTW wisdom file: "auto" is $XDG_CACHE_HOME/vitrum/fftw_wisdom (or
+/// ~/.cache/vitrum/...; none if neither is set), "" none, anything else that path.
+std::filesystem::path wisdom_path(const std::string& setting) {
+  if (setting != "auto") return setting;
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    base = xdg;
+  else if (const char* home = std::getenv("HOME"); home && *home)
+    base = std::filesystem::path(home) / ".cache";
+  else
+    return {};
+  std::filesystem::create_directories(base / "vitrum");
+  return base / "vitrum" / "fftw_wisdom";
+}
+
 std::filesystem::path default_png(const std::filesystem::path& out) {
   std::filesystem::path png = out;
   png.replace_extension();
@@ -90,9 +106,10 @@ void run_stem(const RunContext& run, const forward::StemParams& p, const std::st
   const core::AtomicModel model = core::read_atoms(model_path);
   if (model.empty()) throw InputError("the model has no atoms", model_path);
   run.logger.info("model: " + std::to_string(model.size()) + " atoms from " + model_path);
-  core::FftPlanCache ffts;
+  core::FftPlanCache ffts({p.fft_rigor, wisdom_path(p.fft_wisdom_file)});
   const forward::StemResult result =
       forward::simulate_tilt_series(model, p, run.global.seed, run.execution, run.logger, ffts);
+  if (!wisdom_path(p.fft_wisdom_file).empty()) ffts.save_wisdom();
   write_result(out, result, p, run.provenance(p.params_toml()));
   if (png.empty()) png = default_png(out);
   core::write_png(png, untilted(result.adf), {core::Colormap::kGray});

@@ -68,10 +68,12 @@ void gaussian_blur(core::Image& image, double sigma_px) {
 
 }  // namespace
 
-void apply_detection(core::Image& image, const AcquisitionParams& params, std::uint64_t seed,
-                     std::uint64_t index) {
-  if (params.source_sigma_A > 0.0)
-    gaussian_blur(image, params.source_sigma_A / image.sampling()[1]);
+void apply_source_blur(core::Image& image, double sigma_A) {
+  if (sigma_A > 0.0) gaussian_blur(image, sigma_A / image.sampling()[1]);
+}
+
+void apply_counting_noise(core::Image& image, const AcquisitionParams& params, std::uint64_t seed,
+                          std::uint64_t index) {
   if (!params.counts()) return;
   // Expected counts = dose × pixel area × collected fraction (PHYSICS.md §2).
   const double electrons_per_pixel =

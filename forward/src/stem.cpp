@@ -333,7 +333,10 @@ StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams
       if (params.compare_linear)
         result.comparison.push_back(compare(adf, linear_signal(rotated, params.linear, positions)));
     } else {
-      adf = linear_signal(rotated, params.linear, positions);
+      // The source blur of a sum of Gaussians is exact: widen each one (w² + σ_source²).
+      LinearModelParams blurred = params.linear;
+      blurred.width_A = std::hypot(params.linear.width_A, params.acquisition.source_sigma_A);
+      adf = linear_signal(rotated, blurred, positions);
       progress.advance();
     }
 
@@ -343,7 +346,8 @@ StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams
                         {geometry.first_A(1), geometry.first_A(0)});
       std::transform(values.begin(), values.end(), image.values().begin(),
                      [](double v) { return static_cast<float>(v); });
-      apply_detection(image, params.acquisition, seed, stream);
+      if (multislice) apply_source_blur(image, params.acquisition.source_sigma_A);
+      apply_counting_noise(image, params.acquisition, seed, stream);
       std::copy(image.values().begin(), image.values().end(), series.images.data() + t * n * n);
     };
     store(result.adf, adf, 2 * t);

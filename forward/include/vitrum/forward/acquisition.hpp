@@ -41,10 +41,16 @@ struct ProjectionImperfections {
 ProjectionImperfections draw_imperfections(const AcquisitionParams& params, std::uint64_t seed,
                                            std::uint64_t index);
 
-/// Applies the source blur and, if a dose is set, the counting noise to an image of
-/// collected fractions, in place (pixels become counts). Draws from (seed,
-/// "forward.noise", index), pixel by pixel in row-major order.
-void apply_detection(core::Image& image, const AcquisitionParams& params, std::uint64_t seed,
-                     std::uint64_t index);
+/// Convolves an image with a normalised Gaussian of σ = sigma_A (finite source size), on the
+/// image's own pixels (mirrored edges). The image is a sampling of a continuous one, so this
+/// is faithful only when the pixel is not much coarser than σ; the linear model avoids the
+/// issue by widening its Gaussians instead (w² + σ²).
+void apply_source_blur(core::Image& image, double sigma_A);
+
+/// If a dose is set, replaces collected fractions by counts: Poisson(dose × pixel area ×
+/// fraction) + background + N(0, read noise²), drawn from (seed, "forward.noise", index)
+/// pixel by pixel in row-major order. Does nothing without a dose.
+void apply_counting_noise(core::Image& image, const AcquisitionParams& params, std::uint64_t seed,
+                          std::uint64_t index);
 
 }  // namespace vitrum::forward

@@ -8,8 +8,11 @@
 ///
 /// I is the fraction of the incident electrons the ADF detector collects, as for the
 /// multislice model; s (Å²) is the effective ADF cross-section of an atom of Z^n = 1. The
-/// defaults of s, n and w are fitted to vitrum's multislice images of single atoms at the
-/// default probe and detector (300 kV, 30 mrad, ADF 40–200 mrad; see bench/README.md).
+/// defaults of s and w come from vitrum's multislice images of single atoms (Z = 20–80) at
+/// the default probe and detector (300 kV, 30 mrad aberration-free, ADF 40–200 mrad,
+/// Lobato f_e): integrated signal 1.73e-5 Å²·Z^1.7 (the fitted exponent there is 1.61), probe
+/// image width 0.165 Å, widened by the default thermal rms √0.0093 Å to 0.19 Å. The test
+/// LinearModel.DefaultsMatchMultisliceOfSingleAtoms keeps them honest.
 
 #include <array>
 #include <vector>
@@ -20,8 +23,8 @@ namespace vitrum::forward {
 
 struct LinearModelParams {
   double z_exponent = 1.7;            ///< n in Z^n (Kirkland 2010 §5.3; seed 001 uses Z^1.7)
-  double width_A = 0.35;              ///< Gaussian width w of one atom's image
-  double cross_section_A2 = 1.05e-5;  ///< s: integrated ADF fraction × area for Z^n = 1
+  double width_A = 0.19;              ///< Gaussian width w of one atom's image
+  double cross_section_A2 = 1.73e-5;  ///< s: integrated ADF fraction × area for Z^n = 1
 
   void validate() const;
 };

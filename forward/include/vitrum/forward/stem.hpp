@@ -82,6 +82,12 @@ struct StemParams {
   /// Also simulate the linear model for each projection and report how far it is from the
   /// multislice image (relative RMS after the best scale, correlation).
   bool compare_linear = false;
+  /// FFT planning: kMeasure plans are 4–5× faster from 256² up (bench/README.md) but may
+  /// differ from run to run unless the same wisdom is reused; "auto" keeps wisdom in
+  /// $XDG_CACHE_HOME/vitrum (or ~/.cache/vitrum), so repeated runs on one machine give the
+  /// same bytes; "" uses none. kEstimate is reproducible everywhere.
+  core::FftRigor fft_rigor = core::FftRigor::kMeasure;
+  std::string fft_wisdom_file = "auto";
 
   void validate() const;
   /// The simulation pixel actually used.

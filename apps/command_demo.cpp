@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <numbers>
+#include <numeric>
 #include <sstream>
 
 #include "cli.hpp"
@@ -22,6 +23,7 @@
 #include "vitrum/core/scorecard.hpp"
 #include "vitrum/core/units.hpp"
 #include "vitrum/core/validate.hpp"
+#include "vitrum/forward/stem.hpp"
 
 namespace vitrum::app {
 
@@ -144,35 +146,23 @@ void gaussian_blur(core::FftPlanCache& ffts, core::AlignedVector<std::complex<fl
   plan->inverse(grid);
 }
 
-std::vector<double> tilt_angles_deg(const DemoParams& p) {
-  std::vector<double> angles;
-  const auto count = static_cast<std::size_t>(
-                         std::floor((p.tilt_max_deg - p.tilt_min_deg) / p.tilt_step_deg + 1e-9)) +
-                     1;
-  for (std::size_t i = 0; i < count; ++i)
-    angles.push_back(p.tilt_min_deg + static_cast<double>(i) * p.tilt_step_deg);
-  return angles;
-}
-
-/// Linear incoherent Z-contrast projection (the model RESIRE assumes; PHYSICS.md §4): each
-/// atom a 2D Gaussian of width atom_sigma_A and integral Z^z_exponent, projected along z
-/// after rotating the particle about its cell centre by the ZYX Euler angles (0, θ, 0).
-core::Image project(core::FftPlanCache& ffts, const core::AtomicModel& particle,
-                    const DemoParams& p, double tilt_deg, std::size_t n) {
-  core::AtomicModel tilted = particle;
-  const core::Vec3 centre = particle.cell().vectors_A.colwise().sum().transpose() / 2.0;
-  core::rotate(tilted, core::euler_zyx_matrix(0.0, tilt_deg, 0.0), centre);
-  const std::array<std::size_t, 2> shape{n, n};
-  core::AlignedVector<std::complex<float>> grid(n * n);
-  for (std::size_t i = 0; i < tilted.size(); ++i) {
-    const core::Vec3& r = tilted.positions_A()[i];
-    splat<2>(grid, shape, {r.y() / p.pixel_A, r.x() / p.pixel_A},
-             std::pow(static_cast<double>(tilted.Z()[i]), p.z_exponent));
-  }
-  gaussian_blur<2>(ffts, grid, shape, p.pixel_A, p.atom_sigma_A);
-  core::Image image({n, n}, {p.pixel_A, p.pixel_A});
-  for (std::size_t i = 0; i < grid.size(); ++i) image.values()[i] = grid[i].real();
-  return image;
+/// The forward module's linear model at the demo's settings: each atom a 2D Gaussian of width
+/// atom_sigma_A and integral Z^z_exponent (cross-section 1 Å², so a projection's pixel sum
+/// times the pixel area is ΣZⁿ), noiseless, single-axis tilts about y.
+forward::StemParams linear_projection_params(const DemoParams& p) {
+  forward::StemParams s;
+  s.model = forward::ForwardModel::kLinear;
+  s.beam.energy_keV = p.energy_keV;
+  s.linear.z_exponent = p.z_exponent;
+  s.linear.width_A = p.atom_sigma_A;
+  s.linear.cross_section_A2 = 1.0;
+  s.scan.step_A = p.pixel_A;
+  s.scan.margin_A = 5.0;
+  s.tilt.min_deg = p.tilt_min_deg;
+  s.tilt.count =
+      static_cast<int>(std::floor((p.tilt_max_deg - p.tilt_min_deg) / p.tilt_step_deg + 1e-9)) + 1;
+  s.tilt.max_deg = p.tilt_min_deg + (s.tilt.count - 1) * p.tilt_step_deg;
+  return s;
 }
 
 /// Number density of atoms (atoms/Å³) on a cubic grid: each atom a 3D Gaussian of width
@@ -206,37 +196,6 @@ void write_hdf5(const std::filesystem::path& path, const core::Provenance& prove
   writer.commit();
 }
 
-/// The tilt series of the particle, one independent item per tilt, and each projection's
-/// total intensity.
-core::TiltSeries project_tilt_series(const RunContext& run, core::FftPlanCache& ffts,
-                                     const core::AtomicModel& particle, const DemoParams& p,
-                                     std::size_t n, std::vector<double>& integrals) {
-  const std::vector<double> tilts = tilt_angles_deg(p);
-  core::TiltSeries series{core::Grid<float, 3>({tilts.size(), n, n}, {1.0, p.pixel_A, p.pixel_A}),
-                          {}};
-  for (double tilt : tilts) series.euler_deg.push_back({0.0, tilt, 0.0});
-  integrals.assign(tilts.size(), 0.0);
-  core::Progress progress(run.logger, "projecting tilts", tilts.size());
-  core::parallel_for(run.execution, 0, tilts.size(), [&](std::size_t t) {
-    const core::Image image = project(ffts, particle, p, tilts[t], n);
-    std::copy(image.values().begin(), image.values().end(), series.images.data() + t * n * n);
-    integrals[t] = sum_of(image.values());  // pixel values are intensity per pixel
-    progress.advance();
-  });
-  return series;
-}
-
-/// The projection closest to 0° tilt.
-core::Image untilted_image(const core::TiltSeries& series, double pixel_A) {
-  std::size_t best = 0;
-  for (std::size_t t = 1; t < series.tilt_count(); ++t)
-    if (std::abs(series.euler_deg[t][1]) < std::abs(series.euler_deg[best][1])) best = t;
-  const std::size_t ny = series.images.extent(1), nx = series.images.extent(2);
-  core::Image image({ny, nx}, {pixel_A, pixel_A});
-  std::copy_n(series.images.data() + best * ny * nx, ny * nx, image.data());
-  return image;
-}
-
 void run_demo(const RunContext& run, const DemoParams& p, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   const auto provenance = run.provenance(p.params_toml());
@@ -248,19 +207,26 @@ void run_demo(const RunContext& run, const DemoParams& p, const std::filesystem:
     core::write_atoms(dir / name, particle, provenance);
 
   core::FftPlanCache ffts;
-  const auto n = static_cast<std::size_t>(std::ceil(particle.cell().vectors_A(0, 0) / p.pixel_A));
+  const forward::StemResult projections = forward::simulate_tilt_series(
+      particle, linear_projection_params(p), run.global.seed, run.execution, run.logger, ffts);
+  const core::TiltSeries& series = projections.adf;
+  const std::size_t n = series.images.extent(1);
   std::vector<double> integrals;
-  const core::TiltSeries series = project_tilt_series(run, ffts, particle, p, n, integrals);
+  for (std::size_t t = 0; t < series.tilt_count(); ++t)
+    integrals.push_back(std::accumulate(series.images.data() + t * n * n,
+                                        series.images.data() + (t + 1) * n * n, 0.0) *
+                        p.pixel_A * p.pixel_A);
   write_hdf5(dir / "tilts.h5", provenance,
              [&](core::Hdf5Writer& w) { core::write_tilt_series(w, series); });
 
-  const core::Image image0 = untilted_image(series, p.pixel_A);
+  const core::Image image0 = series.image(series.untilted_index());
   write_hdf5(dir / "projection.h5", provenance, [&](core::Hdf5Writer& w) {
     w.write_emd<2>("projection", image0, {{{"y", "Å", {}}, {"x", "Å", {}}}});
   });
   core::write_png(dir / "projection_0deg.png", image0, {core::Colormap::kViridis});
 
-  const core::Volume volume = density(ffts, particle, p, n);
+  const auto box = static_cast<std::size_t>(std::ceil(particle.cell().vectors_A(0, 0) / p.pixel_A));
+  const core::Volume volume = density(ffts, particle, p, box);
   write_hdf5(dir / "density.h5", provenance,
              [&](core::Hdf5Writer& w) { core::write_volume(w, volume); });
   core::write_mrc(dir / "density.mrc", volume, provenance);

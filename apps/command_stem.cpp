@@ -65,21 +65,6 @@ void write_result(const std::filesystem::path& path, const forward::StemResult& 
   writer.commit();
 }
 
-/// The projection nearest 0° tilt (smallest |φ| + |θ| + |ψ|).
-core::Image untilted(const core::TiltSeries& series) {
-  std::size_t best = 0;
-  const auto tilt = [&](std::size_t t) {
-    return std::abs(series.euler_deg[t][0]) + std::abs(series.euler_deg[t][1]) +
-           std::abs(series.euler_deg[t][2]);
-  };
-  for (std::size_t t = 1; t < series.tilt_count(); ++t)
-    if (tilt(t) < tilt(best)) best = t;
-  const std::size_t ny = series.images.extent(1), nx = series.images.extent(2);
-  core::Image image({ny, nx}, {series.images.sampling()[1], series.images.sampling()[2]});
-  std::copy_n(series.images.data() + best * ny * nx, ny * nx, image.data());
-  return image;
-}
-
 /// The FFTW wisdom file: "auto" is $XDG_CACHE_HOME/vitrum/fftw_wisdom (or
 /// ~/.cache/vitrum/...; none if neither is set), "" none, anything else that path.
 std::filesystem::path wisdom_path(const std::string& setting) {
@@ -112,7 +97,7 @@ void run_stem(const RunContext& run, const forward::StemParams& p, const std::st
   if (!wisdom_path(p.fft_wisdom_file).empty()) ffts.save_wisdom();
   write_result(out, result, p, run.provenance(p.params_toml()));
   if (png.empty()) png = default_png(out);
-  core::write_png(png, untilted(result.adf), {core::Colormap::kGray});
+  core::write_png(png, result.adf.image(result.adf.untilted_index()), {core::Colormap::kGray});
   if (!result.comparison.empty()) {
     double worst = 0, mean = 0;
     for (const auto& c : result.comparison) {

@@ -171,7 +171,12 @@ core::ParamSet StemParams::params() {
       .add("acquisition.angle_error_sigma_deg", acquisition.angle_error_sigma_deg, "deg",
            "σ of the error of each Euler angle")
       .add("compare_linear", compare_linear, "",
-           "also compare each projection with the linear model");
+           "also compare each projection with the linear model")
+      .add_choice("fft.rigor", fft_rigor,
+                  {{"measure", core::FftRigor::kMeasure}, {"estimate", core::FftRigor::kEstimate}},
+                  "FFTW planning (measure: faster; reproducible with the same wisdom file)")
+      .add("fft.wisdom_file", fft_wisdom_file, "",
+           "FFTW wisdom file (\"auto\": the user's cache folder; \"\": none)");
   return p;
 }
 

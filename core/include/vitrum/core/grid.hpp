@@ -93,6 +93,10 @@ struct TiltSeries {
   std::vector<std::array<double, 3>> euler_deg;
 
   std::size_t tilt_count() const { return images.extent(0); }
+  /// A copy of projection t as an image. InputError if there is no such tilt.
+  Image image(std::size_t t) const;
+  /// The projection nearest the untilted view (smallest |φ| + |θ| + |ψ|; the first of ties).
+  std::size_t untilted_index() const;
   /// Throws InputError unless there is one Euler triplet per image and all are finite.
   void validate() const;
 };

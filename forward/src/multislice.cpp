@@ -46,10 +46,28 @@ struct ProbeScan::Impl {
   std::vector<std::vector<std::uint32_t>> detector_pixels;
   std::vector<std::size_t> depths;
   std::size_t batch = 16;
+  /// exp(−iπλ·kΔz·|q|²) for k = 0 … slices: free flight through k vacuum slices at once.
+  std::vector<core::AlignedVector<std::complex<float>>> flight;
+  std::vector<double> vacuum_signal;  // each detector's share of the unscattered probe
 
   explicit Impl(const SliceStack& s) : slices(s) {}
 
   std::size_t size() const { return wx * wy; }
+
+  /// True if slice n holds no atom within the vacuum margin of the window at `corner`.
+  bool vacuum(std::size_t n, const std::array<long, 2>& corner) const {
+    if (slices.occupied.empty()) return false;
+    const auto& map = slices.occupied[n];
+    const auto block = static_cast<long>(SliceStack::kOccupancyBlock);
+    const auto bx = static_cast<long>(slices.blocks_x()), by = static_cast<long>(slices.blocks_y());
+    const auto floor_div = [](long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
+    const long x0 = floor_div(corner[0], block), x1 = floor_div(corner[0] + static_cast<long>(wx) - 1, block);
+    const long y0 = floor_div(corner[1], block), y1 = floor_div(corner[1] + static_cast<long>(wy) - 1, block);
+    for (long j = y0; j <= std::min(y1, y0 + by - 1); ++j)
+      for (long k = x0; k <= std::min(x1, x0 + bx - 1); ++k)
+        if (map[static_cast<std::size_t>(((j % by) + by) % by * bx + ((k % bx) + bx) % bx)]) return false;
+    return true;
+  }
 
   /// wave(r) *= t_n(r) over the window at `corner` (periodic in the slice grid).
   void transmit(std::complex<float>* wave, std::size_t n, const std::array<long, 2>& corner) const {
@@ -184,6 +202,23 @@ ProbeScan::ProbeScan(const SliceStack& slices, const ProbeParams& probe,
           std::polar(1.0f, static_cast<float>(-std::numbers::pi * lambda_A * dz * q2));
     }
   band.apply(m.propagator, 1.0f / static_cast<float>(m.size()));
+
+  m.flight.resize(slices.slice_count() + 1);
+  for (std::size_t k = 0; k <= slices.slice_count(); ++k) {
+    m.flight[k].resize(m.size());
+    for (std::size_t iy = 0; iy < m.wy; ++iy)
+      for (std::size_t ix = 0; ix < m.wx; ++ix) {
+        const double q2 = m.qx[ix] * m.qx[ix] + m.qy[iy] * m.qy[iy];
+        m.flight[k][iy * m.wx + ix] = std::polar(
+            1.0f, static_cast<float>(-std::numbers::pi * lambda_A * dz * static_cast<double>(k) * q2));
+      }
+  }
+  // The unscattered probe's |ψ(q)|² (Σ = 1 over all q) collected by each detector.
+  for (const auto& pixels : m.detector_pixels) {
+    double sum = 0;
+    for (std::uint32_t k : pixels) sum += std::norm(m.probe_q[k]) * static_cast<double>(m.size());
+    m.vacuum_signal.push_back(sum);
+  }
 }
 
 ProbeScan::~ProbeScan() = default;
@@ -207,6 +242,11 @@ ProbeScan::Window ProbeScan::window_for(const std::array<double, 2>& position_A)
 }
 
 core::AlignedVector<std::complex<float>> ProbeScan::entrance_wave(const Window& window) const {
+  return entrance_wave_after(window, 0);
+}
+
+core::AlignedVector<std::complex<float>> ProbeScan::entrance_wave_after(const Window& window,
+                                                                        std::size_t vacuum_slices) const {
   const Impl& m = *impl_;
   core::AlignedVector<std::complex<float>> wave(m.size());
   // Shift theorem: a probe at r₀ is ψ₀(q)·exp(−2πi q·r₀); the phase is separable in x and y.
@@ -222,6 +262,7 @@ core::AlignedVector<std::complex<float>> ProbeScan::entrance_wave(const Window& 
     const std::complex<float>* probe = m.probe_q.data() + iy * m.wx;
     for (std::size_t ix = 0; ix < m.wx; ++ix) row[ix] = probe[ix] * ramp_y[iy];
     multiply(row, ramp_x.data(), m.wx);
+    multiply(row, m.flight[vacuum_slices].data() + iy * m.wx, m.wx);
   }
   m.plan->inverse(wave);
   return wave;
@@ -250,27 +291,62 @@ DetectorSignals ProbeScan::run(const std::vector<std::array<double, 2>>& positio
   const std::size_t batch = m.batch;
   const std::size_t batches = (positions_A.size() + batch - 1) / batch;
   const double inverse_n = 1.0 / static_cast<double>(m.size());
+  // Probes of a batch are neighbours in the scan, so their windows overlap: stepping the
+  // whole batch through one slice before the next keeps that slice's transmission function in
+  // cache for all of them (the specimen's slices together are far larger than the cache).
+  // Each probe meets matter only between its first and last occupied slice: the vacuum above
+  // is crossed in one free flight folded into the entrance wave, and the vacuum below leaves
+  // |Ψ(q)|² — all a detector sees — unchanged.
+  const std::size_t slice_count = m.slices.slice_count();
   core::parallel_for(
       ctx, 0, batches,
       [&](std::size_t b) {
-        for (std::size_t p = b * batch; p < std::min(positions_A.size(), (b + 1) * batch); ++p) {
-          const Window window = window_for(positions_A[p]);
-          auto wave = entrance_wave(window);
-          std::size_t next_depth = 0;
-          for (std::size_t n = 0; n < m.slices.slice_count(); ++n) {
-            m.transmit_and_transform(wave, n, window.corner_pixel);
-            if (n == m.depths[next_depth]) {
+        const std::size_t first = b * batch, last = std::min(positions_A.size(), first + batch);
+        struct Probe {
+          Window window;
+          std::size_t enter = 0, leave = 0;  // first and last occupied slice (enter > leave: none)
+          core::AlignedVector<std::complex<float>> wave;
+        };
+        std::vector<Probe> probes;
+        std::size_t begin = slice_count, end = 0;
+        for (std::size_t p = first; p < last; ++p) {
+          Probe probe{window_for(positions_A[p]), slice_count, 0, {}};
+          for (std::size_t n = 0; n < slice_count; ++n)
+            if (!m.vacuum(n, probe.window.corner_pixel)) {
+              probe.enter = std::min(probe.enter, n);
+              probe.leave = n;
+            }
+          if (probe.enter <= probe.leave) {
+            probe.wave = entrance_wave_after(probe.window, probe.enter);
+            begin = std::min(begin, probe.enter);
+            end = std::max(end, probe.leave + 1);
+          }
+          probes.push_back(std::move(probe));
+        }
+        // Depths before a probe meets matter see the unscattered probe.
+        for (std::size_t k = 0; k < probes.size(); ++k)
+          for (std::size_t j = 0; j < m.depths.size(); ++j)
+            if (m.depths[j] < probes[k].enter)
+              for (std::size_t d = 0; d < m.detector_pixels.size(); ++d)
+                out.value[j][d][first + k] = m.vacuum_signal[d];
+        for (std::size_t n = begin; n < end; ++n)
+          for (std::size_t k = 0; k < probes.size(); ++k) {
+            Probe& probe = probes[k];
+            if (n < probe.enter || n > probe.leave) continue;
+            m.transmit_and_transform(probe.wave, n, probe.window.corner_pixel);
+            // Record every depth at this slice, and after the last occupied slice every
+            // deeper one too.
+            for (std::size_t j = 0; j < m.depths.size(); ++j) {
+              if (m.depths[j] != n && !(n == probe.leave && m.depths[j] > n)) continue;
               for (std::size_t d = 0; d < m.detector_pixels.size(); ++d) {
                 double sum = 0;
-                for (std::uint32_t k : m.detector_pixels[d]) sum += std::norm(wave[k]);
-                out.value[next_depth][d][p] = sum * inverse_n;
+                for (std::uint32_t i : m.detector_pixels[d]) sum += std::norm(probe.wave[i]);
+                out.value[j][d][first + k] = sum * inverse_n;
               }
-              if (++next_depth == m.depths.size()) break;
             }
-            m.propagate_to_real_space(wave);
+            if (n < probe.leave) m.propagate_to_real_space(probe.wave);
           }
-          if (progress) progress->advance();
-        }
+        if (progress) progress->advance(last - first);
       },
       core::Schedule::kDynamic);
   return out;

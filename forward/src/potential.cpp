@@ -132,6 +132,28 @@ std::vector<std::vector<std::size_t>> slice_members(const core::AtomicModel& mod
   return members;
 }
 
+/// The occupancy map of one slice (see SliceStack::occupied).
+std::vector<std::uint8_t> occupancy(const core::AtomicModel& model,
+                                    const std::vector<std::size_t>& members, const SliceStack& stack) {
+  const LateralGrid& g = stack.grid;
+  const auto block = static_cast<double>(SliceStack::kOccupancyBlock) * g.sampling_A;
+  const auto bx = static_cast<long>(stack.blocks_x()), by = static_cast<long>(stack.blocks_y());
+  std::vector<std::uint8_t> map(static_cast<std::size_t>(bx * by), 0);
+  const auto wrap = [](long i, long n) { return static_cast<std::size_t>(((i % n) + n) % n); };
+  for (std::size_t i : members) {
+    const core::Vec3& r = model.positions_A()[i];
+    const double x = r.x() - g.origin_x_A, y = r.y() - g.origin_y_A;
+    const auto x0 = static_cast<long>(std::floor((x - SliceStack::kVacuumMargin_A) / block));
+    const auto x1 = static_cast<long>(std::floor((x + SliceStack::kVacuumMargin_A) / block));
+    const auto y0 = static_cast<long>(std::floor((y - SliceStack::kVacuumMargin_A) / block));
+    const auto y1 = static_cast<long>(std::floor((y + SliceStack::kVacuumMargin_A) / block));
+    for (long j = y0; j <= std::min(y1, y0 + by - 1); ++j)
+      for (long k = x0; k <= std::min(x1, x0 + bx - 1); ++k)
+        map[wrap(j, by) * static_cast<std::size_t>(bx) + wrap(k, bx)] = 1;
+  }
+  return map;
+}
+
 }  // namespace
 
 void LateralGrid::validate() const {
@@ -189,8 +211,9 @@ SliceStack transmission_functions(const core::AtomicModel& model, const LateralG
   const std::array<std::size_t, 2> shape{grid.ny, grid.nx};
   const auto plan = ffts.plan_float(shape);
 
-  SliceStack stack{grid, params.slice_thickness_A, slicing.entrance_z_A, {}};
+  SliceStack stack{grid, params.slice_thickness_A, slicing.entrance_z_A, {}, {}};
   stack.transmission.resize(slicing.slices);
+  stack.occupied.resize(slicing.slices);
   core::parallel_for(ctx, 0, slicing.slices, [&](std::size_t n) {
     auto t = slice_potential(model, members[n], grid, species, ffts);
     for (auto& value : t) value = std::polar(1.0f, static_cast<float>(sigma) * value.real());
@@ -198,6 +221,7 @@ SliceStack transmission_functions(const core::AtomicModel& model, const LateralG
     band.apply(t, 1.0f / static_cast<float>(plan->size()));
     plan->inverse(t);
     stack.transmission[n] = std::move(t);
+    stack.occupied[n] = occupancy(model, members[n], stack);
   });
   return stack;
 }

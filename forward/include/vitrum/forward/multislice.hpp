@@ -105,6 +105,10 @@ class ProbeScan {
   void propagate(core::AlignedVector<std::complex<float>>& wave, const Window& window) const;
 
  private:
+  /// The entrance wave after a free flight through `vacuum_slices` empty slices.
+  core::AlignedVector<std::complex<float>> entrance_wave_after(const Window& window,
+                                                               std::size_t vacuum_slices) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -17,6 +17,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "vitrum/core/atomic_model.hpp"
@@ -56,8 +57,19 @@ struct SliceStack {
   double entrance_z_A = 0.0;  ///< z of the entrance surface of slice 0
   /// Transmission function of each slice, [iy][ix] row-major, band-limited.
   std::vector<core::AlignedVector<std::complex<float>>> transmission;
+  /// Where each slice holds matter: [slice][block y][block x] on blocks of kOccupancyBlock²
+  /// pixels, 1 if an atom of the slice lies within kVacuumMargin_A of the block. Elsewhere the
+  /// slice is vacuum to within the band limit's ringing (|t − 1| ≤ 1.3e-4 beyond 4 Å of a Ta
+  /// atom at 0.033 Å pixels, 7.5e-4 at 0.078 Å; measured), so a probe whose window meets no
+  /// occupied block may skip it. Empty: every slice is treated as occupied.
+  std::vector<std::vector<std::uint8_t>> occupied;
+
+  static constexpr std::size_t kOccupancyBlock = 16;
+  static constexpr double kVacuumMargin_A = 4.0;
 
   std::size_t slice_count() const { return transmission.size(); }
+  std::size_t blocks_x() const { return (grid.nx + kOccupancyBlock - 1) / kOccupancyBlock; }
+  std::size_t blocks_y() const { return (grid.ny + kOccupancyBlock - 1) / kOccupancyBlock; }
 };
 
 /// Where each atom goes: slice n holds the atoms with entrance_z_A + nΔz ≤ z < entrance_z_A +

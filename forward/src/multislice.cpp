@@ -61,11 +61,14 @@ struct ProbeScan::Impl {
     const auto block = static_cast<long>(SliceStack::kOccupancyBlock);
     const auto bx = static_cast<long>(slices.blocks_x()), by = static_cast<long>(slices.blocks_y());
     const auto floor_div = [](long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
-    const long x0 = floor_div(corner[0], block), x1 = floor_div(corner[0] + static_cast<long>(wx) - 1, block);
-    const long y0 = floor_div(corner[1], block), y1 = floor_div(corner[1] + static_cast<long>(wy) - 1, block);
+    const long x0 = floor_div(corner[0], block),
+               x1 = floor_div(corner[0] + static_cast<long>(wx) - 1, block);
+    const long y0 = floor_div(corner[1], block),
+               y1 = floor_div(corner[1] + static_cast<long>(wy) - 1, block);
     for (long j = y0; j <= std::min(y1, y0 + by - 1); ++j)
       for (long k = x0; k <= std::min(x1, x0 + bx - 1); ++k)
-        if (map[static_cast<std::size_t>(((j % by) + by) % by * bx + ((k % bx) + bx) % bx)]) return false;
+        if (map[static_cast<std::size_t>(((j % by) + by) % by * bx + ((k % bx) + bx) % bx)])
+          return false;
     return true;
   }
 
@@ -210,7 +213,8 @@ ProbeScan::ProbeScan(const SliceStack& slices, const ProbeParams& probe,
       for (std::size_t ix = 0; ix < m.wx; ++ix) {
         const double q2 = m.qx[ix] * m.qx[ix] + m.qy[iy] * m.qy[iy];
         m.flight[k][iy * m.wx + ix] = std::polar(
-            1.0f, static_cast<float>(-std::numbers::pi * lambda_A * dz * static_cast<double>(k) * q2));
+            1.0f,
+            static_cast<float>(-std::numbers::pi * lambda_A * dz * static_cast<double>(k) * q2));
       }
   }
   // The unscattered probe's |ψ(q)|² (Σ = 1 over all q) collected by each detector.
@@ -245,8 +249,8 @@ core::AlignedVector<std::complex<float>> ProbeScan::entrance_wave(const Window& 
   return entrance_wave_after(window, 0);
 }
 
-core::AlignedVector<std::complex<float>> ProbeScan::entrance_wave_after(const Window& window,
-                                                                        std::size_t vacuum_slices) const {
+core::AlignedVector<std::complex<float>> ProbeScan::entrance_wave_after(
+    const Window& window, std::size_t vacuum_slices) const {
   const Impl& m = *impl_;
   core::AlignedVector<std::complex<float>> wave(m.size());
   // Shift theorem: a probe at r₀ is ψ₀(q)·exp(−2πi q·r₀); the phase is separable in x and y.

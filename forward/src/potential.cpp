@@ -134,7 +134,8 @@ std::vector<std::vector<std::size_t>> slice_members(const core::AtomicModel& mod
 
 /// The occupancy map of one slice (see SliceStack::occupied).
 std::vector<std::uint8_t> occupancy(const core::AtomicModel& model,
-                                    const std::vector<std::size_t>& members, const SliceStack& stack) {
+                                    const std::vector<std::size_t>& members,
+                                    const SliceStack& stack) {
   const LateralGrid& g = stack.grid;
   const auto block = static_cast<double>(SliceStack::kOccupancyBlock) * g.sampling_A;
   const auto bx = static_cast<long>(stack.blocks_x()), by = static_cast<long>(stack.blocks_y());

@@ -129,9 +129,11 @@ TEST(Multislice, SkippingVacuumAroundAProbeChangesTheSignalOnlyByTheBandLimitsRi
   // thickness series, whose depths above the specimen see the unscattered probe) agree to
   // 1e-4 of the image mean: what is skipped is |t − 1| ≤ 1e-3 of band-limit ringing.
   core::FftPlanCache ffts;
-  auto model = testing::model_of({{10, 10, 14, 73}, {11.5, 9.2, 16, 46}, {9.3, 11.1, 18, 29}, {10.4, 10.9, 21, 73}});
+  auto model = testing::model_of(
+      {{10, 10, 14, 73}, {11.5, 9.2, 16, 46}, {9.3, 11.1, 18, 29}, {10.4, 10.9, 21, 73}});
   model.add_atom({3, 3, 6}, 14);  // a lone atom far away, higher up: many probes skip its slice
-  const SliceStack stack = transmission_functions(model, testing::square_grid(256, 0.08), {}, 200, {}, ffts);
+  const SliceStack stack =
+      transmission_functions(model, testing::square_grid(256, 0.08), {}, 200, {}, ffts);
   SliceStack dense = stack;
   dense.occupied.clear();
   ProbeParams beam;

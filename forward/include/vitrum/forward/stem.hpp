@@ -56,7 +56,7 @@ struct ScanParams {
 /// displaces every atom by a Gaussian of variance ⟨u_x²⟩ = B/8π² per axis; intensities are
 /// averaged over configurations.
 struct PhononParams {
-  int configurations = 4;
+  int configurations = 1;  ///< one snapshot; raise it to average thermal diffuse scattering
   double u2_A2 = 0.0093;  ///< ⟨u_x²⟩ (Zhou-EAM Ta glass at 300 K, B = 0.74 Å²; PHYSICS.md §1)
   /// Per-element overrides, "Pd:0.0081, Ta:0.0093" (Å²).
   std::string u2_by_element;

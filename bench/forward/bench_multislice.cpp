@@ -85,7 +85,9 @@ double fft_pair_ms(core::FftPlanCache& ffts, std::size_t n) {
       plan->inverse(a);
       for (auto& v : a) v *= 1.0f / static_cast<float>(n * n);
     }
-    runs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 50);
+    runs.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() /
+        50);
   }
   std::sort(runs.begin(), runs.end());
   return runs[2];
@@ -110,8 +112,10 @@ void BM_MultisliceAdf(benchmark::State& state) {
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     benchmark::DoNotOptimize(image.data());
   }
-  const double ms_per_probe_core = 1e3 * seconds * threads / static_cast<double>(state.iterations() * positions.size());
-  const double fft_limit_ms = fft_pair_ms(w.ffts, scan.window_pixels()) * static_cast<double>(w.stack.slice_count());
+  const double ms_per_probe_core =
+      1e3 * seconds * threads / static_cast<double>(state.iterations() * positions.size());
+  const double fft_limit_ms =
+      fft_pair_ms(w.ffts, scan.window_pixels()) * static_cast<double>(w.stack.slice_count());
   state.counters["ms_per_probe_core"] = ms_per_probe_core;
   state.counters["fft_limit_ms"] = fft_limit_ms;
   state.counters["ratio_to_fft_limit"] = ms_per_probe_core / fft_limit_ms;

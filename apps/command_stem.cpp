@@ -32,6 +32,14 @@ void write_result(const std::filesystem::path& path, const forward::StemResult& 
   core::Hdf5Writer writer(path);
   core::write_tilt_series(writer, result.adf);
   if (result.bf) core::write_tilt_series(writer, *result.bf, "bf_tilt_series");
+  if (result.adf_depths) {
+    std::vector<double> theta_deg;
+    for (const auto& e : result.adf.euler_deg) theta_deg.push_back(e[1]);
+    writer.write_emd<4>("adf_thickness_series", *result.adf_depths,
+                        {core::EmdDim{"tilt angle", "deg", theta_deg},
+                         core::EmdDim{"thickness", "Å", params.depths_A},
+                         core::EmdDim{"y", "Å", {}}, core::EmdDim{"x", "Å", {}}});
+  }
   const std::size_t n = result.adf.tilt_count();
   const auto& c = result.rotation_center_A;
   writer.write_array<double>("/geometry/rotation_center_A",

@@ -92,6 +92,8 @@ void StemParams::validate() const {
                 sampling_A, "0 (automatic) or 0.005 to 1 Å");
   core::require(adf.inner_mrad >= 0.0 && adf.outer_mrad > adf.inner_mrad, "detector.adf_outer_mrad",
                 adf.outer_mrad, "> detector.adf_inner_mrad ≥ 0");
+  for (double d : depths_A)
+    core::require(d > 0.0 && std::isfinite(d), "detector.depths_A", d, "thicknesses > 0 Å");
   core::require(bf_outer_mrad >= 0.0, "detector.bf_outer_mrad", bf_outer_mrad, "≥ 0 (0: none)");
   if (model == ForwardModel::kMultislice) {
     const double limit = max_represented_angle_mrad(resolved_sampling_A(), beam.energy_keV);
@@ -128,6 +130,8 @@ core::ParamSet StemParams::params() {
            "azimuth of C2,3")
       .add("detector.adf_inner_mrad", adf.inner_mrad, "mrad", "ADF inner angle")
       .add("detector.adf_outer_mrad", adf.outer_mrad, "mrad", "ADF outer angle")
+      .add("detector.depths_A", depths_A, "Å",
+           "thicknesses at which the ADF signal is also recorded (a noiseless thickness series)")
       .add("detector.bf_outer_mrad", bf_outer_mrad, "mrad",
            "bright-field disc outer angle (0: no BF image)")
       .add("sampling_A", sampling_A, "Å",
@@ -293,6 +297,11 @@ StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams
   result.adf.images = core::Grid<float, 3>({orientations.size(), n, n}, sampling, origin);
   result.adf.euler_deg = orientations;
   if (with_bf) result.bf = core::TiltSeries{result.adf.images, orientations};
+  const std::size_t depths = multislice ? params.depths_A.size() : 0;
+  if (depths > 0)
+    result.adf_depths = core::Grid<float, 4>({orientations.size(), depths, n, n},
+                                             {1.0, 1.0, geometry.step_A, geometry.step_A},
+                                             {0.0, 0.0, geometry.first_A(1), geometry.first_A(0)});
 
   std::vector<AnnularDetector> detectors{params.adf};
   if (with_bf) detectors.push_back({"bf", 0.0, params.bf_outer_mrad});
@@ -326,12 +335,32 @@ StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams
             displaced(rotated, params.phonons, seed, t * configurations + c);
         const SliceStack stack = transmission_functions(specimen, grid, params.slices,
                                                         params.beam.energy_keV, ctx, ffts);
-        const ProbeScan scan(stack, params.beam, detectors, params.multislice, ffts);
+        // Detect after the slice that completes each requested thickness, and at the exit.
+        MultisliceParams multislice_params = params.multislice;
+        const std::size_t last = stack.slice_count() - 1;
+        std::vector<std::size_t> depth_slice;
+        for (double d : params.depths_A)
+          depth_slice.push_back(std::min<std::size_t>(
+              last, static_cast<std::size_t>(
+                        std::max(0.0, std::ceil(d / stack.slice_thickness_A - 1e-9) - 1))));
+        multislice_params.detect_after_slices = depth_slice;
+        multislice_params.detect_after_slices.push_back(last);
+        const ProbeScan scan(stack, params.beam, detectors, multislice_params, ffts);
         const DetectorSignals signals = scan.run(positions, ctx, &progress);
+        const auto at = [&](std::size_t slice) {
+          return static_cast<std::size_t>(
+              std::find(signals.depths_slices.begin(), signals.depths_slices.end(), slice) -
+              signals.depths_slices.begin());
+        };
+        const auto weight = 1.0 / static_cast<double>(configurations);
         for (std::size_t i = 0; i < n * n; ++i) {
-          adf[i] += signals.value[0][0][i] / static_cast<double>(configurations);
-          if (with_bf) bf[i] += signals.value[0][1][i] / static_cast<double>(configurations);
+          adf[i] += signals.value[at(last)][0][i] * weight;
+          if (with_bf) bf[i] += signals.value[at(last)][1][i] * weight;
         }
+        for (std::size_t k = 0; k < depth_slice.size(); ++k)
+          for (std::size_t i = 0; i < n * n; ++i)
+            result.adf_depths->data()[(t * depths + k) * n * n + i] +=
+                static_cast<float>(signals.value[at(depth_slice[k])][0][i] * weight);
         result.slices_per_projection = stack.slice_count();
         result.window_pixels = scan.window_pixels();
       }

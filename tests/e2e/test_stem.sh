@@ -60,7 +60,23 @@ rms = a["/compare_linear/relative_rms"][...]
 assert rms.shape == (3,) and np.all((rms >= 0) & (rms < 1)), rms
 PY
 
-# 3. Bad input: clear one-line errors, exit code 2, nothing written.
+# 3. A thickness series: the depth beyond the specimen is the exit signal, and the signal of
+#    the cluster grows from 2 Å to the exit.
+"$vitrum" --quiet stem --model cluster.xyz --out depth.h5 --set tilt.angles_deg=[0,40] \
+  --set beam.energy_keV=200 --set detector.adf_outer_mrad=80 --set scan.step_A=0.6 \
+  --set multislice.window_A=6 --set fft.rigor=estimate --set fft.wisdom_file= \
+  --set "detector.depths_A=[2,4,100]" && ok || bad "thickness-series run failed"
+/usr/bin/python3 - depth.h5 <<'PY' && ok || bad "thickness series content"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+d = f["/data/adf_thickness_series/data"][...]
+assert d.shape[:2] == (2, 3), d.shape
+assert np.array_equal(d[:, 2], f["/data/tilt_series/data"][...])
+assert list(f["/data/adf_thickness_series/dim2"][...]) == [2, 4, 100]
+assert d[:, 0].sum() < d[:, 2].sum()
+PY
+
+# 4. Bad input: clear one-line errors, exit code 2, nothing written.
 expect_fail() {
   local pattern=$1; shift
   local err rc

@@ -68,7 +68,11 @@ struct StemParams {
   ForwardModel model = ForwardModel::kMultislice;
   ProbeParams beam;
   AnnularDetector adf{"adf", 40.0, 200.0};  ///< ≈ 40–200 mrad (PHYSICS.md §2)
-  double bf_outer_mrad = 0.0;               ///< > 0 adds a bright-field disc detector [0, bf_outer)
+  /// Thicknesses (Å, from each projection's entrance surface) at which the ADF signal is also
+  /// recorded, noiseless, into a thickness series (multislice; depths beyond the specimen
+  /// give the exit signal). Empty: none.
+  std::vector<double> depths_A;
+  double bf_outer_mrad = 0.0;  ///< > 0 adds a bright-field disc detector [0, bf_outer)
   /// Simulation pixel (Å); 0 chooses the coarsest that represents the ADF outer angle,
   /// λ / (3 β_out).
   double sampling_A = 0.0;
@@ -106,6 +110,8 @@ struct ModelComparison {
 struct StemResult {
   core::TiltSeries adf;  ///< fractions of the incident beam, or counts with a dose
   std::optional<core::TiltSeries> bf;
+  /// ADF thickness series [tilt][depth][y][x] (fractions, noiseless) when depths_A is set.
+  std::optional<core::Grid<float, 4>> adf_depths;
   core::Vec3 rotation_center_A = core::Vec3::Zero();
   std::vector<std::array<double, 3>> euler_actual_deg;  ///< nominal + angle errors
   std::vector<ProjectionImperfections> imperfections;

@@ -4,14 +4,7 @@
 # Usage: test_cli.sh <path-to-vitrum>
 set -uo pipefail
 vitrum=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # expect CODE PATTERN -- command...: exit code and a pattern in stderr (or stdout for code 0).
 expect() {
@@ -64,5 +57,4 @@ expect 2 'particle.radius_A = -3.* out of range' -- "$vitrum" demo --set particl
 expect 2 'unknown element symbol' -- "$vitrum" demo --set particle.element=Xx --out d
 [[ ! -e d ]] && ok || bad "a rejected demo created its output folder"
 
-echo "cli: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish cli

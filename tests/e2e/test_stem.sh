@@ -4,13 +4,7 @@
 # (sharing one FFTW wisdom file), and clear errors on bad input. Usage: test_stem.sh <vitrum>
 set -uo pipefail
 vitrum=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 cat > cluster.xyz <<'XYZ'
 5
@@ -93,5 +87,4 @@ expect_fail 'did you mean' --model cluster.xyz --out x.h5 --set beam.energy_kev=
 [[ ! -e x.h5 ]] && ok || bad "a failed run left x.h5 behind"
 "$vitrum" config defaults stem | grep -q 'adf_outer_mrad = 200' && ok || bad "config defaults stem"
 
-echo "stem: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish stem

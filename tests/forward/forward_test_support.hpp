@@ -5,6 +5,7 @@
 
 #include "vitrum/core/atomic_model.hpp"
 #include "vitrum/forward/potential.hpp"
+#include "vitrum/forward/probe.hpp"
 
 namespace vitrum::forward::testing {
 
@@ -21,6 +22,14 @@ inline LateralGrid square_grid(std::size_t n, double sampling_A) {
   g.nx = g.ny = n;
   g.sampling_A = sampling_A;
   return g;
+}
+
+/// The peers' benchmark probe: 200 kV, 20 mrad, no aberrations.
+inline ProbeParams probe_200kV_20mrad() {
+  ProbeParams p;
+  p.energy_keV = 200;
+  p.convergence_semiangle_mrad = 20;
+  return p;
 }
 
 }  // namespace vitrum::forward::testing

@@ -22,13 +22,6 @@ double norm_of(const core::AlignedVector<std::complex<float>>& wave) {
   return s;
 }
 
-ProbeParams probe_200kV() {
-  ProbeParams p;
-  p.energy_keV = 200;
-  p.convergence_semiangle_mrad = 20;
-  return p;
-}
-
 TEST(Multislice, VacuumPropagationConservesTheNorm) {
   // 21 slices of vacuum (unit transmission): only the propagator acts, a pure phase inside
   // the band limit, and the probe lies wholly inside the band, so Σ|ψ|² stays 1. Each slice
@@ -42,14 +35,14 @@ TEST(Multislice, VacuumPropagationConservesTheNorm) {
   for (auto& t : stack.transmission) std::fill(t.begin(), t.end(), std::complex<float>(1, 0));
   MultisliceParams params;
   params.window_A = 0;
-  const ProbeScan scan(stack, probe_200kV(), {{"adf", 40, 80}}, params, ffts);
+  const ProbeScan scan(stack, testing::probe_200kV_20mrad(), {{"adf", 40, 80}}, params, ffts);
   const auto window = scan.window_for({6.4, 6.4});
   auto wave = scan.entrance_wave(window);
   EXPECT_NEAR(norm_of(wave), 1.0, 1e-6);
   double before = norm_of(wave);
   for (std::size_t slices = 1; slices <= stack.slice_count(); ++slices) {
     SliceStack one{stack.grid, stack.slice_thickness_A, 0.0, {stack.transmission[slices - 1]}, {}};
-    const ProbeScan step(one, probe_200kV(), {{"adf", 40, 80}}, params, ffts);
+    const ProbeScan step(one, testing::probe_200kV_20mrad(), {{"adf", 40, 80}}, params, ffts);
     step.propagate(wave, window);
     const double after = norm_of(wave);
     EXPECT_NEAR(after, before, 1e-6) << "slice " << slices;
@@ -64,7 +57,7 @@ TEST(Multislice, ProbeIsNormalisedAndCentredWhereAsked) {
   const SliceStack stack = transmission_functions(model, square_grid(128, 0.1), {}, 200, {}, ffts);
   MultisliceParams params;
   params.window_A = 0;
-  const ProbeScan scan(stack, probe_200kV(), {{"adf", 40, 80}}, params, ffts);
+  const ProbeScan scan(stack, testing::probe_200kV_20mrad(), {{"adf", 40, 80}}, params, ffts);
   for (const std::array<double, 2> at : {std::array<double, 2>{6.4, 6.4}, {3.33, 8.71}}) {
     const auto wave = scan.entrance_wave(scan.window_for(at));
     EXPECT_NEAR(norm_of(wave), 1.0, 1e-6);
@@ -97,7 +90,7 @@ TEST(Multislice, AdfSignalOfOneAtomRisesAsZToThePowerOneSixToOneNine) {
         transmission_functions(model, square_grid(256, 0.05), {}, 200, {}, ffts);
     MultisliceParams params;
     params.window_A = 0;
-    const ProbeScan scan(stack, probe_200kV(), {{"adf", 60, 100}}, params, ffts);
+    const ProbeScan scan(stack, testing::probe_200kV_20mrad(), {{"adf", 60, 100}}, params, ffts);
     const auto signal = scan.run({{6.4, 6.4}}, {});
     log_z.push_back(std::log(z));
     log_signal.push_back(std::log(signal.value[0][0][0]));
@@ -136,9 +129,7 @@ TEST(Multislice, SkippingVacuumAroundAProbeChangesTheSignalOnlyByTheBandLimitsRi
       transmission_functions(model, testing::square_grid(256, 0.08), {}, 200, {}, ffts);
   SliceStack dense = stack;
   dense.occupied.clear();
-  ProbeParams beam;
-  beam.energy_keV = 200;
-  beam.convergence_semiangle_mrad = 20;
+  const ProbeParams beam = testing::probe_200kV_20mrad();
   MultisliceParams params;
   params.window_A = 8;
   params.detect_after_slices = {0, 3, 5, 7};

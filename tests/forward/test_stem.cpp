@@ -122,9 +122,7 @@ TEST(Stem, WindowedPropagationMatchesTheFullCell) {
   core::FftPlanCache ffts;
   const SliceStack stack =
       transmission_functions(model, testing::square_grid(256, 20.0 / 256), {}, 200, {}, ffts);
-  ProbeParams beam;
-  beam.energy_keV = 200;
-  beam.convergence_semiangle_mrad = 20;
+  const ProbeParams beam = testing::probe_200kV_20mrad();
   std::vector<std::array<double, 2>> positions;
   for (int i = 0; i < 6; ++i)
     for (int j = 0; j < 6; ++j) positions.push_back({0.4 + 3.3 * j, 0.7 + 3.3 * i});
@@ -151,11 +149,14 @@ double relative_difference(const std::vector<double>& a, const std::vector<doubl
   return std::sqrt(d / s);
 }
 
-ProbeParams beam_200kV_20mrad() {
-  ProbeParams beam;
-  beam.energy_keV = 200;
-  beam.convergence_semiangle_mrad = 20;
-  return beam;
+/// Checks that refining a parameter converges: the relative change from each result to the
+/// next shrinks, and the last change is below `final_change`.
+void expect_converging(const std::vector<std::vector<double>>& results, double final_change) {
+  std::vector<double> change;
+  for (std::size_t i = 1; i < results.size(); ++i)
+    change.push_back(relative_difference(results[i - 1], results[i]));
+  for (std::size_t i = 1; i < change.size(); ++i) EXPECT_LT(change[i], change[i - 1]) << i;
+  EXPECT_LT(change.back(), final_change);
 }
 
 TEST(Stem, ResultsConvergeAsTheSlicesAreRefined) {
@@ -177,16 +178,11 @@ TEST(Stem, ResultsConvergeAsTheSlicesAreRefined) {
     SliceParams slicing;
     slicing.slice_thickness_A = dz;
     const SliceStack stack = transmission_functions(model, grid, slicing, 200, {}, ffts);
-    images.push_back(ProbeScan(stack, beam_200kV_20mrad(), {{"adf", 40, 80}}, whole, ffts)
+    images.push_back(ProbeScan(stack, testing::probe_200kV_20mrad(), {{"adf", 40, 80}}, whole, ffts)
                          .run(positions, {})
                          .value[0][0]);
   }
-  std::vector<double> change;
-  for (std::size_t i = 1; i < images.size(); ++i)
-    change.push_back(relative_difference(images[i - 1], images[i]));
-  EXPECT_LT(change[1], change[0]);
-  EXPECT_LT(change[2], change[1]);
-  EXPECT_LT(change[2], 0.005);
+  expect_converging(images, 0.005);
 }
 
 TEST(Stem, ResultsConvergeAsTheSamplingIsRefined) {
@@ -202,16 +198,12 @@ TEST(Stem, ResultsConvergeAsTheSamplingIsRefined) {
     const auto n = static_cast<std::size_t>(std::lround(8.0 / s));
     const SliceStack stack = transmission_functions(
         column, testing::square_grid(n, 8.0 / static_cast<double>(n)), {}, 200, {}, ffts);
-    signals.push_back(ProbeScan(stack, beam_200kV_20mrad(), {{"adf", 40, 80}}, whole, ffts)
-                          .run({{4, 4}, {4.4, 4.2}, {5, 4}}, {})
-                          .value[0][0]);
+    signals.push_back(
+        ProbeScan(stack, testing::probe_200kV_20mrad(), {{"adf", 40, 80}}, whole, ffts)
+            .run({{4, 4}, {4.4, 4.2}, {5, 4}}, {})
+            .value[0][0]);
   }
-  std::vector<double> change;
-  for (std::size_t i = 1; i < signals.size(); ++i)
-    change.push_back(relative_difference(signals[i - 1], signals[i]));
-  EXPECT_LT(change[1], change[0]);
-  EXPECT_LT(change[2], change[1]);
-  EXPECT_LT(change[2], 0.02);
+  expect_converging(signals, 0.02);
 }
 
 TEST(Stem, ThicknessSeriesComesWithTheExitWave) {
@@ -223,9 +215,7 @@ TEST(Stem, ThicknessSeriesComesWithTheExitWave) {
   LateralGrid grid = testing::square_grid(200, 0.1);
   const SliceStack stack = transmission_functions(column, grid, {}, 200, {}, ffts);
   ASSERT_EQ(stack.slice_count(), 4u);
-  ProbeParams beam;
-  beam.energy_keV = 200;
-  beam.convergence_semiangle_mrad = 20;
+  const ProbeParams beam = testing::probe_200kV_20mrad();
   MultisliceParams every;
   every.window_A = 0;
   every.detect_after_slices = {0, 1, 2, 3};

@@ -21,6 +21,8 @@ void TiltParams::validate() const {
     core::require(std::isfinite(a) && std::abs(a) <= 90.0, "tilt.angles_deg", a, "−90 to 90 deg");
   if (euler_deg.empty() && angles_deg.empty()) {
     core::require(count >= 1 && count <= 10000, "tilt.count", count, "1 to 10000");
+    core::require(step_deg >= 0.0 && (step_deg == 0.0 || (max_deg - min_deg) / step_deg < 10000),
+                  "tilt.step_deg", step_deg, "0 (use tilt.count) or > 0 with at most 10000 tilts");
     core::require(min_deg >= -90.0 && max_deg <= 90.0 && min_deg <= max_deg, "tilt.min_deg",
                   min_deg, "−90 ≤ tilt.min_deg ≤ tilt.max_deg ≤ 90");
   }
@@ -33,6 +35,9 @@ std::vector<std::array<double, 3>> TiltParams::orientations_deg() const {
       out.push_back({euler_deg[i], euler_deg[i + 1], euler_deg[i + 2]});
   } else if (!angles_deg.empty()) {
     for (double a : angles_deg) out.push_back({0.0, a, 0.0});
+  } else if (step_deg > 0.0) {
+    const auto steps = static_cast<int>(std::floor((max_deg - min_deg) / step_deg + 1e-9));
+    for (int i = 0; i <= steps; ++i) out.push_back({0.0, min_deg + i * step_deg, 0.0});
   } else {
     for (int i = 0; i < count; ++i)
       out.push_back(
@@ -153,6 +158,7 @@ core::ParamSet StemParams::params() {
       .add("tilt.min_deg", tilt.min_deg, "deg", "first tilt of the range")
       .add("tilt.max_deg", tilt.max_deg, "deg", "last tilt of the range")
       .add("tilt.count", tilt.count, "", "projections in the range")
+      .add("tilt.step_deg", tilt.step_deg, "deg", "tilt step (> 0 overrides tilt.count)")
       .add("scan.step_A", scan.step_A, "Å", "scan step (image pixel)")
       .add("scan.margin_A", scan.margin_A, "Å", "field of view beyond the farthest atom")
       .add("phonons.configurations", phonons.configurations, "",

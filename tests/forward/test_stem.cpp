@@ -287,6 +287,23 @@ TEST(LinearModel, DefaultsMatchMultisliceOfSingleAtoms) {
   }
 }
 
+TEST(Stem, TiltsComeFromTripletsAnglesStepOrCount) {
+  TiltParams t;
+  EXPECT_EQ(t.orientations_deg().size(), 46u);  // the Ta film series of seed 001
+  EXPECT_DOUBLE_EQ(t.orientations_deg().front()[1], -63.0);
+  EXPECT_DOUBLE_EQ(t.orientations_deg().back()[1], 55.9);
+  t.step_deg = 10;
+  t.min_deg = -60;
+  t.max_deg = 60;
+  EXPECT_EQ(t.orientations_deg().size(), 13u);
+  EXPECT_DOUBLE_EQ(t.orientations_deg()[12][1], 60.0);
+  t.angles_deg = {5, -5};
+  ASSERT_EQ(t.orientations_deg().size(), 2u);
+  EXPECT_EQ(t.orientations_deg()[1], (std::array<double, 3>{0, -5, 0}));
+  t.euler_deg = {10, 20, 30};
+  EXPECT_EQ(t.orientations_deg(), (std::vector<std::array<double, 3>>{{10, 20, 30}}));
+}
+
 TEST(Stem, BadInputGetsAClearError) {
   const auto model = asymmetric_cluster();
   StemParams p = quick_params();

@@ -32,7 +32,7 @@ namespace vitrum::forward {
 enum class ForwardModel { kMultislice, kLinear };
 
 /// The projections' orientations. Precedence: euler_deg (triplets), then angles_deg (tilts
-/// about y), then the range min…max in `count` equal steps.
+/// about y), then the range min…max in steps of step_deg (if > 0) or in `count` equal steps.
 struct TiltParams {
   std::vector<double> euler_deg;   ///< flattened (φ, θ, ψ) triplets
   std::vector<double> angles_deg;  ///< single-axis tilts θ about y
@@ -41,6 +41,7 @@ struct TiltParams {
   double min_deg = -63.0;
   double max_deg = 55.9;
   int count = 46;
+  double step_deg = 0.0;  ///< > 0: min, min + step, … up to max (count is then ignored)
 
   void validate() const;
   std::vector<std::array<double, 3>> orientations_deg() const;

@@ -71,8 +71,9 @@ struct DetectorSignals {
 /// A probe scanned over positions through one slice stack.
 class ProbeScan {
  public:
-  /// Throws InputError if a detector's outer angle exceeds what the grid represents (the
-  /// message gives the limit), if a detector is empty, or on invalid parameters.
+  /// Keeps a reference to `slices`, which must outlive the scan. Throws InputError if a
+  /// detector's outer angle exceeds what the grid represents (the message gives the limit), if
+  /// a detector covers no pixel, or on invalid parameters.
   ProbeScan(const SliceStack& slices, const ProbeParams& probe,
             std::vector<AnnularDetector> detectors, const MultisliceParams& params,
             core::FftPlanCache& ffts);

@@ -116,7 +116,7 @@ std::size_t window_extent(double window_A, double sampling_A, std::size_t cell_p
 }  // namespace
 
 ProbeScan::ProbeScan(const SliceStack& slices, const ProbeParams& probe,
-                     std::vector<AnnularDetector> detectors, const MultisliceParams& params,
+                     const std::vector<AnnularDetector>& detectors, const MultisliceParams& params,
                      core::FftPlanCache& ffts)
     : impl_(std::make_unique<Impl>(slices)) {
   probe.validate();

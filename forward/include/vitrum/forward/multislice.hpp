@@ -75,7 +75,7 @@ class ProbeScan {
   /// detector's outer angle exceeds what the grid represents (the message gives the limit), if
   /// a detector covers no pixel, or on invalid parameters.
   ProbeScan(const SliceStack& slices, const ProbeParams& probe,
-            std::vector<AnnularDetector> detectors, const MultisliceParams& params,
+            const std::vector<AnnularDetector>& detectors, const MultisliceParams& params,
             core::FftPlanCache& ffts);
   ~ProbeScan();
   ProbeScan(const ProbeScan&) = delete;

@@ -1,0 +1,420 @@
+// `vitrum analyze --model M [--config F] [--set k=v] --out analysis.h5 [--json summary.json]`:
+// see analyze.hpp.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <optional>
+#include <sstream>
+
+#include "analyze.hpp"
+#include "vitrum/analysis/model_checks.hpp"
+#include "vitrum/analysis/neighbors.hpp"
+#include "vitrum/analysis/sro.hpp"
+#include "vitrum/core/elements.hpp"
+#include "vitrum/core/error.hpp"
+#include "vitrum/core/hdf5_file.hpp"
+#include "vitrum/core/io_atoms.hpp"
+#include "vitrum/core/io_png.hpp"
+#include "vitrum/core/safe_file.hpp"
+
+namespace vitrum::app {
+
+namespace {
+const std::vector<std::string> kAnalyses{"gr", "boo", "voronoi", "sro"};
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, sep))
+    if (!trim(part).empty()) parts.push_back(trim(part));
+  return parts;
+}
+}  // namespace
+
+core::ParamSet AnalyzeParams::params() {
+  core::ParamSet p;
+  p.add("analyses", analyses, "", "analyses to run, comma-separated: gr, boo, voronoi, sro")
+      .add("rc_A", rc_A, "Å", "neighbour cutoff for BOO and SRO; 0: first valley of g(r)")
+      .add("groups", groups, "",
+           "species groups \"NAME=El,El; NAME=El\" (e.g. \"Zr=Zr; X=Cu,Ni,Al\"): group partials "
+           "of g(r); two groups give the pseudo-binary SRO (first group = A)")
+      .add("gr.r_max_A", gr.r_max_A, "Å", "largest r of g(r)")
+      .add("gr.bin_A", gr.bin_A, "Å", "shell width of g(r)")
+      .add_choice("gr.normalization", gr.normalization,
+                  {{"auto", analysis::ShellNormalization::kAuto},
+                   {"periodic_box", analysis::ShellNormalization::kPeriodicBox},
+                   {"finite_window", analysis::ShellNormalization::kFiniteWindow}},
+                  "shell volumes: periodic box, or the window of a finite particle")
+      .add("gr.alpha_A", gr.alpha_A, "Å", "closing radius of a finite particle's window")
+      .add("gr.window_grid_A", gr.window_grid_A, "Å", "grid spacing of the finite window")
+      .add("gr.window_directions", gr.window_directions, "",
+           "sphere directions sampled per centre for the window fraction")
+      .add("gr.window_max_centres", gr.window_max_centres, "",
+           "atoms used as centres for the window fraction")
+      .add("boo.degrees", boo_degrees, "", "degrees l of Q_l and Q̄_l (4 and 6 give the BOO)")
+      .add("boo.r_min_A", boo.r_min_A, "Å", "neighbours closer than this are ignored")
+      .add("boo.crystal_threshold", boo.crystal_threshold, "",
+           "normalised BOO above this is crystalline")
+      .add_choice("boo.isolated_rule", boo.isolated_rule,
+                  {{"reference", analysis::IsolatedAtomRule::kReference},
+                   {"none", analysis::IsolatedAtomRule::kNone}},
+                  "relabelling of isolated crystalline atoms")
+      .add("boo.isolated_radius_A", boo.isolated_radius_A, "Å", "radius of the isolated-atom rule")
+      .add("boo.isolated_min_crystalline", boo.isolated_min_crystalline, "",
+           "fewer crystalline atoms within the radius: isolated")
+      .add("boo.core_min", boo.core_min, "", "core crystalline atoms that keep an isolated atom")
+      .add_choice("voronoi.regulation", voronoi.regulation,
+                  {{"retessellate", analysis::FaceRegulation::kRetessellate},
+                   {"drop_faces", analysis::FaceRegulation::kDropFaces},
+                   {"none", analysis::FaceRegulation::kNone}},
+                  "small-face rule: reference re-tessellation, OVITO-style dropping, or none")
+      .add("voronoi.min_face_area_fraction", voronoi.min_face_area_fraction, "",
+           "faces below this fraction of the cell's area are regulated")
+      .add("voronoi.wall_margin_A", voronoi.wall_margin_A, "Å",
+           "finite samples: clipping walls this far beyond the atoms")
+      .add_choice("plots", plots, {{"png", PlotOutput::kPng}, {"none", PlotOutput::kNone}},
+                  "PNG plots of g(r) and the Voronoi-index histogram beside --out");
+  return p;
+}
+
+std::vector<std::string> AnalyzeParams::selected() const {
+  std::vector<std::string> names = split(analyses, ',');
+  for (const std::string& n : names)
+    if (std::find(kAnalyses.begin(), kAnalyses.end(), n) == kAnalyses.end())
+      throw InputError("analyses = \"" + analyses + "\": unknown analysis \"" + n +
+                       "\"; allowed: gr, boo, voronoi, sro");
+  if (names.empty()) throw InputError("analyses is empty; allowed: gr, boo, voronoi, sro");
+  return names;
+}
+
+std::vector<analysis::SpeciesGroup> AnalyzeParams::parsed_groups() const {
+  std::vector<analysis::SpeciesGroup> out;
+  for (const std::string& entry : split(groups, ';')) {
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos)
+      throw InputError("groups = \"" + groups + "\": \"" + entry +
+                       "\" is not NAME=El,El (e.g. \"Zr=Zr; X=Cu,Ni,Al\")");
+    analysis::SpeciesGroup g;
+    g.name = trim(entry.substr(0, eq));
+    for (const std::string& symbol : split(entry.substr(eq + 1), ','))
+      g.Z.push_back(core::element(symbol).Z);
+    out.push_back(g);
+  }
+  return out;
+}
+
+void AnalyzeParams::validate() const {
+  selected();
+  if (!(std::isfinite(rc_A) && rc_A >= 0.0 && rc_A <= 20.0))
+    throw InputError("rc_A = " + std::to_string(rc_A) +
+                     " is out of range; allowed: 0 (from g(r)) or (0, 20] Å");
+  analysis::PairDistributionParams g = gr;
+  g.groups = parsed_groups();
+  g.validate();
+  for (double l : boo_degrees)
+    if (l != std::round(l) || l < 1 || l > 16)
+      throw InputError("boo.degrees holds " + std::to_string(l) + "; allowed: integers 1 to 16");
+  voronoi.validate();
+}
+
+std::string analyze_defaults_toml() { return AnalyzeParams().params().to_toml(); }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string seconds_since(Clock::time_point start) {
+  std::ostringstream s;
+  s.precision(3);
+  s << std::chrono::duration<double>(Clock::now() - start).count() << " s";
+  return s.str();
+}
+
+/// A white canvas [y][x] with values in [0, 1] (0 = black) for simple plots.
+struct Canvas {
+  std::size_t ny, nx;
+  std::vector<float> pixels;
+  Canvas(std::size_t height, std::size_t width) : ny(height), nx(width), pixels(ny * nx, 1.0f) {}
+  void set(long x, long y, float v) {
+    if (x >= 0 && y >= 0 && std::size_t(x) < nx && std::size_t(y) < ny)
+      pixels[std::size_t(y) * nx + std::size_t(x)] = v;
+  }
+  // Straight line by uniform sampling along its longer extent.
+  void line(double x0, double y0, double x1, double y1, float v) {
+    const double steps = std::max({std::abs(x1 - x0), std::abs(y1 - y0), 1.0});
+    for (double t = 0; t <= steps; t += 1.0) {
+      const double f = t / steps;
+      set(std::lround(x0 + f * (x1 - x0)), std::lround(y0 + f * (y1 - y0)), v);
+    }
+  }
+  void fill(long x0, long y0, long x1, long y1, float v) {
+    for (long y = std::min(y0, y1); y <= std::max(y0, y1); ++y)
+      for (long x = std::min(x0, x1); x <= std::max(x0, x1); ++x) set(x, y, v);
+  }
+};
+
+constexpr long kMargin = 40;
+
+/// g(r) as a line plot: r from 0 to r_max along x, g from 0 to 1.1 max(g) along y, a grey
+/// line at g = 1 and ticks every 1 Å.
+void plot_gr(const std::filesystem::path& path, const analysis::PairDistribution& gr) {
+  Canvas c(400, 640);
+  const double w = double(c.nx) - 2.0 * kMargin, h = double(c.ny) - 2.0 * kMargin;
+  const double r_max = gr.r_A.back() + 0.5 * (gr.r_A[1] - gr.r_A[0]);
+  const double g_max = 1.1 * std::max(1.0, *std::max_element(gr.g.begin(), gr.g.end()));
+  const auto px = [&](double r) { return double(kMargin) + w * r / r_max; };
+  const auto py = [&](double g) { return double(c.ny) - double(kMargin) - h * g / g_max; };
+  c.line(px(0), py(1), px(r_max), py(1), 0.7f);
+  for (double r = 0; r <= r_max + 1e-9; r += 1.0) c.line(px(r), py(0), px(r), py(0) + 6, 0.0f);
+  c.line(px(0), py(0), px(r_max), py(0), 0.0f);
+  c.line(px(0), py(0), px(0), py(g_max), 0.0f);
+  for (std::size_t k = 1; k < gr.g.size(); ++k)
+    c.line(px(gr.r_A[k - 1]), py(gr.g[k - 1]), px(gr.r_A[k]), py(gr.g[k]), 0.0f);
+  core::write_png(path, c.pixels, c.ny, c.nx, {core::Colormap::kGray, 0.0, 1.0});
+}
+
+/// The populations of the most frequent Voronoi indices as bars (most frequent left).
+void plot_voronoi(const std::filesystem::path& path, const analysis::VoronoiResult& v) {
+  Canvas c(400, 640);
+  const std::size_t bars = std::min<std::size_t>(15, v.populations.size());
+  const double w = double(c.nx) - 2.0 * kMargin, h = double(c.ny) - 2.0 * kMargin;
+  const double top = bars > 0 ? v.populations[0].fraction : 1.0;
+  const long base = long(c.ny) - kMargin;
+  for (std::size_t b = 0; b < bars; ++b) {
+    const long x0 = kMargin + long(w * double(b) / 15.0) + 4;
+    const long x1 = kMargin + long(w * double(b + 1) / 15.0) - 4;
+    c.fill(x0, base, x1, base - long(h * v.populations[b].fraction / top), 0.25f);
+  }
+  c.line(double(kMargin), double(base), double(c.nx - kMargin), double(base), 0.0f);
+  core::write_png(path, c.pixels, c.ny, c.nx, {core::Colormap::kGray, 0.0, 1.0});
+}
+
+template <class T>
+void write_vector(core::Hdf5Writer& w, const std::string& path, const std::vector<T>& values,
+                  const std::string& units = {}) {
+  w.write_array<T>(path, values, {values.size()}, units);
+}
+
+double mean_of(const std::vector<double>& v) {
+  return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+}
+
+std::string index_text(const analysis::VoronoiIndex& n) {
+  return "<" + std::to_string(n[0]) + "," + std::to_string(n[1]) + "," + std::to_string(n[2]) +
+         "," + std::to_string(n[3]) + ">";
+}
+
+void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::string& model_path,
+                 const std::filesystem::path& out, const std::string& json_path) {
+  const std::vector<std::string> chosen = p.selected();
+  const auto wants = [&](const char* name) {
+    return std::find(chosen.begin(), chosen.end(), name) != chosen.end();
+  };
+  const core::AtomicModel model = core::read_atoms(model_path);
+  analysis::check_model(model, model_path, run.execution);
+  const std::size_t n = model.size();
+  run.logger.info("model: " + std::to_string(n) + " atoms from " + model_path);
+
+  nlohmann::json summary;
+  nlohmann::json units;
+  summary["model"] = model_path;
+  summary["atoms"] = n;
+  summary["analyses"] = chosen;
+
+  core::Hdf5Writer writer(out);
+  std::optional<analysis::PairDistribution> gr;
+  if (wants("gr") || p.rc_A == 0.0) {
+    const auto start = Clock::now();
+    analysis::PairDistributionParams gp = p.gr;
+    gp.groups = p.parsed_groups();
+    gr = analysis::pair_distribution(model, gp, run.execution);
+    write_vector(writer, "/gr/r", gr->r_A, "Å");
+    write_vector(writer, "/gr/g", gr->g);
+    write_vector(writer, "/gr/window_fraction", gr->window_fraction);
+    for (const auto& part : gr->partials) write_vector(writer, "/gr/partial/" + part.name, part.g);
+    for (const auto& part : gr->group_partials)
+      write_vector(writer, "/gr/group_partial/" + part.name, part.g);
+    const bool finite = gr->normalization == analysis::ShellNormalization::kFiniteWindow;
+    summary["gr"] = {{"first_peak_A", gr->first_shell.peak_A},
+                     {"first_peak_g", gr->first_shell.peak_g},
+                     {"first_valley_A", gr->first_shell.valley_A},
+                     {"density_per_A3", gr->density_per_A3},
+                     {"volume_A3", gr->volume_A3},
+                     {"normalization", finite ? "finite_window" : "periodic_box"}};
+    double tail = 0, count = 0;
+    for (std::size_t k = 0; k < gr->r_A.size(); ++k)
+      if (gr->r_A[k] >= gr->r_A.back() - 2.0) {
+        tail += gr->g[k];
+        count += 1;
+      }
+    summary["gr"]["tail_mean_g"] = tail / count;
+    run.logger.info("g(r): first peak " + std::to_string(gr->first_shell.peak_A) +
+                    " Å, first valley " + std::to_string(gr->first_shell.valley_A) + " Å (" +
+                    seconds_since(start) + ")");
+  }
+  double rc = p.rc_A;
+  std::string rc_source = "config rc_A";
+  if (rc == 0.0) {
+    rc = gr->first_shell.valley_A;
+    rc_source = "first valley of g(r)";
+    if (!std::isfinite(rc))
+      throw InputError("g(r) has no first valley below gr.r_max_A; set rc_A", model_path);
+  }
+  writer.write_attribute("/", "rc", rc);
+  summary["rc_A"] = rc;
+  summary["rc_source"] = rc_source;
+
+  const analysis::NeighborQuery query(model, analysis::NeighborParams{rc});
+  const analysis::NeighborList neighbors(query, run.execution);
+  std::vector<std::int32_t> first_shell(n);
+  for (std::size_t i = 0; i < n; ++i) first_shell[i] = std::int32_t(neighbors.count(i));
+  write_vector(writer, "/per_atom/cn_rc", first_shell);
+  summary["cn_rc_mean"] = double(neighbors.total()) / double(n);
+
+  if (wants("boo")) {
+    const auto start = Clock::now();
+    analysis::BooParams bp = p.boo;
+    bp.rc_A = rc;
+    bp.degrees.clear();
+    for (double l : p.boo_degrees) bp.degrees.push_back(int(l));
+    const analysis::BooResult boo =
+        analysis::bond_orientational_order(model, neighbors, bp, run.execution);
+    for (std::size_t d = 0; d < boo.degrees.size(); ++d) {
+      const std::string l = std::to_string(boo.degrees[d]);
+      write_vector(writer, "/per_atom/Q" + l + "bar", boo.qbar[d]);
+      write_vector(writer, "/per_atom/Q" + l, boo.q[d]);
+      summary["Q" + l + "bar_mean"] = mean_of(boo.qbar[d]);
+    }
+    if (!boo.boo_norm.empty()) {
+      write_vector(writer, "/per_atom/boo_norm", boo.boo_norm);
+      write_vector(writer, "/per_atom/crystalline", boo.crystalline);
+      summary["crystalline_fraction"] = boo.crystalline_fraction;
+    }
+    run.logger.info("BOO: crystalline fraction " + std::to_string(boo.crystalline_fraction) + " (" +
+                    seconds_since(start) + ")");
+  }
+
+  std::optional<analysis::VoronoiResult> voronoi;
+  if (wants("voronoi")) {
+    const auto start = Clock::now();
+    voronoi = analysis::voronoi_analysis(model, p.voronoi, run.execution);
+    std::vector<std::int32_t> index(4 * n);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < 4; ++k) index[4 * i + k] = voronoi->index[i][k];
+    writer.write_array<std::int32_t>("/per_atom/voronoi_index", index, {n, 4});
+    write_vector(writer, "/per_atom/cn", voronoi->cn);
+    write_vector(writer, "/per_atom/voronoi_volume", voronoi->volume_A3, "Å^3");
+    write_vector(writer, "/per_atom/surface", voronoi->surface);
+    nlohmann::json top = nlohmann::json::array();
+    for (std::size_t k = 0; k < std::min<std::size_t>(10, voronoi->populations.size()); ++k)
+      top.push_back({{"index", voronoi->populations[k].index},
+                     {"fraction", voronoi->populations[k].fraction}});
+    summary["voronoi_top"] = top;
+    summary["cn_mean"] = voronoi->cn_mean;
+    summary["five_edged_face_fraction"] = voronoi->five_edged_face_fraction;
+    summary["distorted_icosahedra_fraction"] = voronoi->distorted_icosahedra_fraction;
+    summary["voronoi_interior_cells"] = voronoi->interior_cells;
+    summary["voronoi_surface_cells"] = n - voronoi->interior_cells;
+    summary["voronoi_surface_handling"] =
+        "cells touching the clipping walls (finite axes) are flagged in /per_atom/surface and "
+        "excluded from the statistics";
+    run.logger.info("Voronoi: most frequent " +
+                    (voronoi->populations.empty() ? std::string("-")
+                                                  : index_text(voronoi->populations[0].index)) +
+                    ", CN " + std::to_string(voronoi->cn_mean) + " (" + seconds_since(start) + ")");
+  }
+
+  if (wants("sro")) {
+    analysis::ShortRangeOrderParams sp;
+    sp.rc_A = rc;
+    const auto groups = p.parsed_groups();
+    if (groups.size() == 2) sp.pseudo_binary = groups;
+    const analysis::ShortRangeOrder sro = analysis::short_range_order(model, neighbors, sp);
+    const std::size_t ns = sro.species.size();
+    nlohmann::json wc, cn;
+    for (std::size_t a = 0; a < ns; ++a)
+      for (std::size_t b = 0; b < ns; ++b) {
+        const std::string name = std::string(core::element(sro.species[a]).symbol) + "-" +
+                                 std::string(core::element(sro.species[b]).symbol);
+        wc[name] = sro.warren_cowley[a * ns + b];
+        cn[name] = sro.coordination[a * ns + b];
+      }
+    summary["sro"] = {{"warren_cowley_alpha", wc}, {"coordination", cn}};
+    writer.write_array<double>("/sro/warren_cowley", sro.warren_cowley, {ns, ns});
+    writer.write_array<double>("/sro/coordination", sro.coordination, {ns, ns});
+    std::vector<std::int32_t> species(sro.species.begin(), sro.species.end());
+    write_vector(writer, "/sro/Z", species);
+    if (sro.pseudo_binary) {
+      const auto& pb = *sro.pseudo_binary;
+      summary["sro"]["pseudo_binary"] = {{"A", pb.a_name},
+                                         {"X", pb.x_name},
+                                         {"c_A", pb.c_a},
+                                         {"P_XX", pb.p_xx},
+                                         {"P_AX", pb.p_ax},
+                                         {"P_AA", pb.p_aa},
+                                         {"alpha_seed002", pb.alpha_seed002},
+                                         {"alpha_warren_cowley", pb.alpha_warren_cowley}};
+    }
+  }
+  writer.write_provenance(run.provenance(p.params_toml()));
+  writer.commit();
+
+  if (p.plots == PlotOutput::kPng) {
+    const std::filesystem::path stem = out.parent_path() / out.stem();
+    if (gr) plot_gr(stem.string() + "_gr.png", *gr);
+    if (voronoi) plot_voronoi(stem.string() + "_voronoi.png", *voronoi);
+  }
+  if (!json_path.empty()) {
+    units = {{"rc_A", "Å"},
+             {"cn_mean", "neighbours (Voronoi faces, interior cells)"},
+             {"cn_rc_mean", "neighbours within rc"},
+             {"gr.first_peak_A", "Å"},
+             {"gr.density_per_A3", "atoms/Å^3"},
+             {"gr.volume_A3", "Å^3"},
+             {"fractions", "1 (0 to 1)"},
+             {"sro.warren_cowley_alpha", "1 (Warren–Cowley α_ab = 1 − P(b|a)/c_b)"}};
+    summary["units"] = units;
+    core::write_stream_atomically(json_path,
+                                  [&](std::ostream& o) { o << summary.dump(2) << "\n"; });
+  }
+  run.logger.info("wrote " + out.string() + (json_path.empty() ? "" : " and " + json_path));
+}
+
+}  // namespace
+
+void add_analyze_command(CLI::App& app, const GlobalOptions& global) {
+  CLI::App* cmd = app.add_subcommand(
+      "analyze", "structure analysis of an atomic model: g(r), BOO, Voronoi, chemical SRO");
+  auto model = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto json = std::make_shared<std::string>();
+  auto config = std::make_shared<ConfigOptions>();
+  cmd->add_option("--model", *model, "atomic model (.xyz, .data, .h5)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", *out, "analysis results (HDF5)")->required();
+  cmd->add_option("--json", *json, "summary of the headline numbers (JSON)");
+  config->add_to(*cmd);
+  cmd->callback([&global, model, out, json, config] {
+    const RunContext run(global);
+    AnalyzeParams p;
+    p.params().load(config->load());
+    p.validate();
+    run_analyze(run, p, *model, *out, *json);
+  });
+}
+
+}  // namespace vitrum::app

@@ -226,15 +226,17 @@ PairDistribution pair_distribution(const core::AtomicModel& model, const PairDis
   out.density_per_A3 = double(n) / out.volume_A3;
 
   // g for a set of centre species A and neighbour species B:
-  // Σ_{i∈A} n_{i,B}(r) / (N_A ρ_B V_shell f(r)).
+  // Σ_{i∈A} n_{i,B}(r) / (N_A ρ'_B V_shell f(r)), where ρ'_B = (N_B − N_{A∩B}/N_A)/V is the
+  // density of the *other* B atoms an A atom sees (N − 1 for the total, as LAMMPS compute rdf).
   const auto g_of = [&](const std::vector<bool>& centre, const std::vector<bool>& neighbour) {
-    double n_centre = 0, n_neighbour = 0;
+    double n_centre = 0, n_neighbour = 0, n_both = 0;
     for (std::size_t s = 0; s < ns; ++s) {
       if (centre[s]) n_centre += count_of[s];
       if (neighbour[s]) n_neighbour += count_of[s];
+      if (centre[s] && neighbour[s]) n_both += count_of[s];
     }
     std::vector<double> g(nb, 0.0);
-    const double rho_b = n_neighbour / out.volume_A3;
+    const double rho_b = (n_neighbour - n_both / n_centre) / out.volume_A3;
     for (std::size_t k = 0; k < nb; ++k) {
       std::uint64_t c = 0;
       for (std::size_t a = 0; a < ns; ++a)

@@ -53,14 +53,15 @@ TEST(PairDistribution, FccShellsHoldTheirNeighbours) {
   PairDistributionParams p;
   p.r_max_A = 8.0;
   const auto g = pair_distribution(m, p, core::ExecutionContext{2});
-  // ∫ 4πr² ρ g dr over a shell counts its neighbours: 12 at a/√2, 6 at a.
+  // ∫ 4πr² ρ' g dr over a shell counts its neighbours (ρ' = (N − 1)/V, the other atoms):
+  // 12 at a/√2, 6 at a.
+  const double rho_other = (double(m.size()) - 1.0) / m.cell().volume_A3();
   const auto count = [&](double lo, double hi) {
     double n = 0;
     for (std::size_t k = 0; k < g.r_A.size(); ++k)
       if (g.r_A[k] > lo && g.r_A[k] < hi) {
         const double r0 = g.r_A[k] - 0.05, r1 = g.r_A[k] + 0.05;
-        n += g.g[k] * g.density_per_A3 * 4.0 / 3.0 * std::numbers::pi *
-             (r1 * r1 * r1 - r0 * r0 * r0);
+        n += g.g[k] * rho_other * 4.0 / 3.0 * std::numbers::pi * (r1 * r1 * r1 - r0 * r0 * r0);
       }
     return n;
   };
@@ -120,13 +121,14 @@ TEST(PairDistribution, GroupsCombineSpecies) {
   EXPECT_EQ(g.group_partials[0].name, "Zr-Zr");
   EXPECT_EQ(g.group_partials[1].name, "Zr-X");
   EXPECT_EQ(g.group_partials[2].name, "X-X");
-  // Total = Σ c_a c_b g_ab over ordered group pairs (c_Zr = 1/3).
-  const double cz = 1.0 / 3.0, cx = 2.0 / 3.0;
-  for (std::size_t k = 0; k < g.r_A.size(); ++k)
-    EXPECT_NEAR(g.g[k],
-                cz * cz * g.group_partials[0].g[k] + 2 * cz * cx * g.group_partials[1].g[k] +
-                    cx * cx * g.group_partials[2].g[k],
-                1e-9);
+  // Pair counts add up: N(N−1) g = Σ over ordered group pairs of N_a (N_b − δ_ab) g_ab.
+  const double n = double(m.size()), nz = n / 3.0, nx = n - nz;
+  for (std::size_t k = 0; k < g.r_A.size(); ++k) {
+    EXPECT_NEAR(n * (n - 1) * g.g[k],
+                nz * (nz - 1) * g.group_partials[0].g[k] + 2 * nz * nx * g.group_partials[1].g[k] +
+                    nx * (nx - 1) * g.group_partials[2].g[k],
+                1e-9 * n * n);
+  }
   p.groups = {{"Zr", {40}}, {"Y", {39}}};
   EXPECT_THROW(pair_distribution(m, p, core::ExecutionContext{2}), InputError);
 }

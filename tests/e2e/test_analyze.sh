@@ -77,8 +77,8 @@ with h5py.File("one.h5") as f:
     assert abs(f.attrs["rc"] - s["rc_A"]) < 1e-12
     r, g = f["gr/r"][:], f["gr/g"][:]
     assert len(r) == len(g) == 100 and f["gr/r"].attrs["units"] == "Å"
-    # 12 neighbours in the first shell: ∫ 4πr²ρg dr over it.
-    rho = 256 / (4 * a) ** 3
+    # 12 neighbours in the first shell: ∫ 4πr²ρ'g dr over it, ρ' = (N − 1)/V.
+    rho = 255 / (4 * a) ** 3
     shell = (r > 2.6) & (r < 2.9)
     n1 = sum(g[k] * rho * 4 / 3 * math.pi * ((r[k] + 0.05) ** 3 - (r[k] - 0.05) ** 3)
              for k in np.nonzero(shell)[0])

@@ -4,8 +4,10 @@
 /// a histogram of pair distances in shells of width Δr, divided by the ideal-gas count of each
 /// shell, so that g → 1 at large r.
 ///
-/// Periodic models: g_ab(r) = Σ_{i∈a} n_{i,b}(r) / (N_a ρ_b V_shell(r)), with ρ_b = N_b/V_cell
-/// and V_shell = 4π/3 (r_hi³ − r_lo³) (Å³); the total is the same with all atoms.
+/// Periodic models: g_ab(r) = Σ_{i∈a} n_{i,b}(r) / (N_a ρ'_b V_shell(r)), with
+/// V_shell = 4π/3 (r_hi³ − r_lo³) (Å³) and ρ'_b = (N_b − δ_ab)/V_cell the density of the other
+/// b atoms around an a atom (the convention of LAMMPS `compute rdf`; it matters for small
+/// boxes); the total is the same with all atoms, ρ' = (N − 1)/V.
 ///
 /// Finite particles (no periodic axis): near the surface part of each shell lies outside the
 /// particle, and dividing by the full shell volume gives a tail that falls towards 0 (or, with
@@ -19,7 +21,7 @@
 /// sphere of a dense packing has ρ 15 % too high and g(r) ~7 % too low). W is built on a grid of
 /// spacing `window_grid_A` (empty-ball centres from direct neighbour queries, the dilation by
 /// an exact Euclidean distance transform, Felzenszwalb & Huttenlocher, Theory Comput. 8, 415
-/// (2012)). Then ρ = N/|W| and g_ab(r) = Σ_{i∈a} n_{i,b}(r) / (N_a ρ_b V_shell(r) f(r)) where
+/// (2012)). Then ρ = N/|W| and g_ab(r) = Σ_{i∈a} n_{i,b}(r) / (N_a ρ'_b V_shell(r) f(r)) where
 /// f(r) is the mean fraction of the sphere of radius r around an atom lying inside W, sampled
 /// on `window_directions` Fibonacci-sphere directions around up to `window_max_centres` atoms
 /// (a fixed stride through the model, so the result is deterministic).

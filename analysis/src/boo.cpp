@@ -46,9 +46,10 @@ const std::vector<double>& BooResult::qbar_of(int l) const {
 
 namespace {
 
-/// Counts, for each atom of `from`, the atoms of `subset` within `radius_A` (excluding itself).
+/// Counts, for each atom of `from`, the atoms of `subset` within `radius_A` (excluding itself),
+/// up to `limit` (the rule only asks whether the count reaches it).
 std::vector<int> count_within(const core::AtomicModel& model, const std::vector<std::size_t>& from,
-                              const std::vector<std::size_t>& subset, double radius_A,
+                              const std::vector<std::size_t>& subset, double radius_A, int limit,
                               const core::ExecutionContext& ctx) {
   core::AtomicModel sub(model.cell());
   for (std::size_t i : subset) sub.add_atom(model.positions_A()[i], model.Z()[i]);
@@ -57,7 +58,10 @@ std::vector<int> count_within(const core::AtomicModel& model, const std::vector<
   core::parallel_for(ctx, 0, from.size(), [&](std::size_t k) {
     int c = 0;
     query.for_each_near_point(model.positions_A()[from[k]],
-                              [&](std::size_t, const Vec3&, double r) { c += r > 0.0 ? 1 : 0; });
+                              [&](std::size_t, const Vec3&, double r) {
+                                c += r > 0.0 ? 1 : 0;
+                                return c >= limit;
+                              });
     counts[k] = c;
   });
   return counts;
@@ -146,14 +150,15 @@ BooResult bond_orientational_order(const core::AtomicModel& model, const Neighbo
   }
   if (p.isolated_rule == IsolatedAtomRule::kReference && !crystal.empty()) {
     const std::vector<int> crystalline_near =
-        count_within(model, crystal, crystal, p.isolated_radius_A, ctx);
+        count_within(model, crystal, crystal, p.isolated_radius_A, p.isolated_min_crystalline, ctx);
     std::vector<std::size_t> core_atoms, isolated;
     for (std::size_t k = 0; k < crystal.size(); ++k)
       (crystalline_near[k] < p.isolated_min_crystalline ? isolated : core_atoms)
           .push_back(crystal[k]);
     const std::vector<int> core_near =
-        core_atoms.empty() ? std::vector<int>(isolated.size(), 0)
-                           : count_within(model, isolated, core_atoms, p.isolated_radius_A, ctx);
+        core_atoms.empty()
+            ? std::vector<int>(isolated.size(), 0)
+            : count_within(model, isolated, core_atoms, p.isolated_radius_A, p.core_min, ctx);
     for (std::size_t k = 0; k < isolated.size(); ++k)
       if (core_near[k] < p.core_min) out.crystalline[isolated[k]] = 0;
   }

@@ -84,6 +84,9 @@ NeighborQuery::NeighborQuery(const core::AtomicModel& model, const NeighborParam
   bin_atoms_.resize(n);
   std::vector<std::uint32_t> fill(bin_start_.begin(), bin_start_.end() - 1);
   for (std::size_t i = 0; i < n; ++i) bin_atoms_[fill[flat[i]]++] = static_cast<std::uint32_t>(i);
+  sorted_cartesian_.resize(n);
+  for (std::size_t k = 0; k < n; ++k)
+    sorted_cartesian_[k] = matrix_.transpose() * frac_[bin_atoms_[k]];
 }
 
 Vec3 NeighborQuery::to_fractional(const Vec3& r_A) const {

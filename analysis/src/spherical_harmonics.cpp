@@ -1,11 +1,39 @@
 #include "vitrum/analysis/spherical_harmonics.hpp"
 
+#include <array>
 #include <cmath>
 #include <numbers>
 
 #include "vitrum/core/error.hpp"
 
 namespace vitrum::analysis {
+
+namespace {
+
+/// Coefficients of the l-recurrence P̃_l^m = a_lm (x P̃_{l−1}^m − b_lm P̃_{l−2}^m):
+/// a_lm = sqrt((4l² − 1)/(l² − m²)), b_lm = sqrt(((l−1)² − m²)/(4(l−1)² − 1)), and of the
+/// diagonal P̃_m^m = −sqrt((2m+1)/(2m)) sin θ P̃_{m−1}^{m−1}. Computed once (constant data).
+struct RecurrenceTable {
+  std::array<double, harmonic_index(kMaxHarmonicDegree, kMaxHarmonicDegree) + 1> a{}, b{};
+  std::array<double, kMaxHarmonicDegree + 1> diagonal{};
+  RecurrenceTable() {
+    for (int l = 2; l <= kMaxHarmonicDegree; ++l)
+      for (int m = 0; m <= l - 2; ++m) {
+        const double l2 = double(l) * l, m2 = double(m) * m, lm1 = double(l - 1);
+        a[harmonic_index(l, m)] = std::sqrt((4.0 * l2 - 1.0) / (l2 - m2));
+        b[harmonic_index(l, m)] = std::sqrt((lm1 * lm1 - m2) / (4.0 * lm1 * lm1 - 1.0));
+      }
+    for (int m = 1; m <= kMaxHarmonicDegree; ++m)
+      diagonal[std::size_t(m)] = -std::sqrt((2.0 * m + 1.0) / (2.0 * m));
+  }
+};
+
+const RecurrenceTable& recurrence() {
+  static const RecurrenceTable table;
+  return table;
+}
+
+}  // namespace
 
 void spherical_harmonics(int l_max, const core::Vec3& r, std::span<std::complex<double>> out) {
   if (l_max < 0 || l_max > kMaxHarmonicDegree)
@@ -22,11 +50,12 @@ void spherical_harmonics(int l_max, const core::Vec3& r, std::span<std::complex<
       rho > 0.0 ? std::complex<double>(r.x() / rho, r.y() / rho) : std::complex<double>(1.0, 0.0);
 
   // P̃_l^m = sqrt((2l+1)/(4π) (l−m)!/(l+m)!) P_l^m(x), P_l^m with the Condon–Shortley phase.
+  const RecurrenceTable& t = recurrence();
   double pmm = 1.0 / std::sqrt(4.0 * std::numbers::pi);
   std::complex<double> e_imphi(1.0, 0.0);
   for (int m = 0; m <= l_max; ++m) {
     if (m > 0) {
-      pmm *= -std::sqrt((2.0 * m + 1.0) / (2.0 * m)) * sin_theta;
+      pmm *= t.diagonal[std::size_t(m)] * sin_theta;
       e_imphi *= phase;
     }
     out[harmonic_index(m, m)] = pmm * e_imphi;
@@ -35,10 +64,8 @@ void spherical_harmonics(int l_max, const core::Vec3& r, std::span<std::complex<
     double p_cur = std::sqrt(2.0 * m + 3.0) * x * pmm;  // l = m + 1
     out[harmonic_index(m + 1, m)] = p_cur * e_imphi;
     for (int l = m + 2; l <= l_max; ++l) {
-      const double l2 = double(l) * l, m2 = double(m) * m, lm1 = double(l - 1);
-      const double a = std::sqrt((4.0 * l2 - 1.0) / (l2 - m2));
-      const double b = std::sqrt((lm1 * lm1 - m2) / (4.0 * lm1 * lm1 - 1.0));
-      const double p_next = a * (x * p_cur - b * p_prev);
+      const std::size_t k = harmonic_index(l, m);
+      const double p_next = t.a[k] * (x * p_cur - t.b[k] * p_prev);
       p_prev = p_cur;
       p_cur = p_next;
       out[harmonic_index(l, m)] = p_cur * e_imphi;

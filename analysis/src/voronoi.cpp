@@ -133,7 +133,7 @@ VoronoiResult voronoi_analysis(const core::AtomicModel& model, const VoronoiPara
     lo = lo.cwiseMin(r);
     hi = hi.cwiseMax(r);
   }
-  // Mean spacing (V/N)^(1/3): the search starts at 2.5 spacings and doubles where needed.
+  // Mean spacing (V/N)^(1/3): the search starts at 2 spacings and doubles where needed.
   double volume = 1.0;
   for (int a = 0; a < 3; ++a) volume *= std::max(hi[a] - lo[a], 1.0);
   if (!all_finite && model.cell().is_valid()) volume = model.cell().volume_A3();
@@ -147,7 +147,7 @@ VoronoiResult voronoi_analysis(const core::AtomicModel& model, const VoronoiPara
   out.surface.assign(n, 0);
   std::vector<std::size_t> pending(n);
   for (std::size_t i = 0; i < n; ++i) pending[i] = i;
-  double radius = 2.5 * spacing;
+  double radius = 2.0 * spacing;
   while (!pending.empty()) {
     const NeighborQuery query(model, NeighborParams{std::min(radius, 100.0)});
     // Finite samples: a cell still reaching a wall after 10 spacings is taken as a surface

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -46,6 +47,7 @@ class NeighborQuery {
 
   /// Calls visit(j, d_A, r_A) for every atom j ≠ i (and every periodic image, including
   /// images of i itself) with |d| ≤ cutoff, where d = r_j(image) − r_i in Å and r = |d|.
+  /// A visitor that returns bool ends the query by returning true.
   template <class Visit>
   void for_each_neighbor(std::size_t i, Visit&& visit) const {
     for_each_near(frac_[i], bin_of_[i], i, std::forward<Visit>(visit));
@@ -71,6 +73,9 @@ class NeighborQuery {
   template <class Visit>
   void for_each_near(const Vec3& s_i, const BinIndex& b, std::size_t self, Visit&& visit) const {
     const double rc2 = cutoff_A_ * cutoff_A_;
+    // Per visited bin: one Cartesian offset (image shift − r_i); per candidate: a subtraction
+    // and a squared norm over positions stored contiguously in bin order.
+    const Vec3 x_i = matrix_.transpose() * s_i;
     for (int ox = -reach_[0]; ox <= reach_[0]; ++ox) {
       int bx = 0, sx = 0;
       if (!wrap(0, b[0] + ox, bx, sx)) continue;
@@ -83,14 +88,21 @@ class NeighborQuery {
           const std::size_t bin =
               (static_cast<std::size_t>(bx) * bins_[1] + static_cast<std::size_t>(by)) * bins_[2] +
               static_cast<std::size_t>(bz);
-          const Vec3 shift(sx, sy, sz);
+          const bool unshifted = sx == 0 && sy == 0 && sz == 0;
+          const Vec3 offset = matrix_.transpose() * Vec3(sx, sy, sz) - x_i;
           for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {
-            const std::uint32_t j = bin_atoms_[k];
-            if (j == self && sx == 0 && sy == 0 && sz == 0) continue;
-            const Vec3 ds = frac_[j] + shift - s_i;
-            const Vec3 d = matrix_.transpose() * ds;
+            const Vec3 d = sorted_cartesian_[k] + offset;
             const double r2 = d.squaredNorm();
-            if (r2 <= rc2) visit(static_cast<std::size_t>(j), d, std::sqrt(r2));
+            if (r2 > rc2) continue;
+            const std::uint32_t j = bin_atoms_[k];
+            if (unshifted && j == self) continue;
+            if constexpr (std::is_same_v<
+                              std::invoke_result_t<Visit&, std::size_t, const Vec3&, double>,
+                              bool>) {
+              if (visit(static_cast<std::size_t>(j), d, std::sqrt(r2))) return;
+            } else {
+              visit(static_cast<std::size_t>(j), d, std::sqrt(r2));
+            }
           }
         }
       }
@@ -123,6 +135,7 @@ class NeighborQuery {
   std::vector<BinIndex> bin_of_;
   std::vector<std::uint32_t> bin_start_;  ///< CSR offsets into bin_atoms_, one per bin + 1
   std::vector<std::uint32_t> bin_atoms_;  ///< atoms in bin order, ascending within a bin
+  std::vector<Vec3> sorted_cartesian_;    ///< wrapped Cartesian positions, in bin order (Å)
 };
 
 /// All neighbours of every atom within a cutoff, stored compactly (CSR). Per atom the

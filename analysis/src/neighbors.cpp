@@ -56,8 +56,15 @@ NeighborQuery::NeighborQuery(const core::AtomicModel& model, const NeighborParam
       length_[a] = std::max(hi - lo, 1e-12);
     }
     width[a] = length_[a] / span_frac[a];  // extent in units of the cutoff
-    bins_[a] = static_cast<int>(std::clamp(std::floor(width[a]), 1.0, 1.0e6));
   }
+  // Half-cutoff bins (searched two bins each way: 125 bins of (rc/2)³ = 15.6 rc³ instead of
+  // 27 rc³) pay off once a cutoff-wide bin holds many atoms.
+  double cells = 1.0;
+  for (int a = 0; a < 3; ++a) cells *= std::max(1.0, std::floor(width[a]));
+  const double per_bin = double(n) / cells;
+  const double subdivision = per_bin >= 16.0 ? 2.0 : 1.0;
+  for (int a = 0; a < 3; ++a)
+    bins_[a] = static_cast<int>(std::clamp(std::floor(width[a] * subdivision), 1.0, 1.0e6));
   // Keep the number of bins O(N): a sparse finite model must not allocate a huge grid.
   const double cap = std::max(27.0, 2.0 * static_cast<double>(n));
   while (static_cast<double>(bins_[0]) * bins_[1] * bins_[2] > cap) {

@@ -198,9 +198,13 @@ PairDistribution pair_distribution(const core::AtomicModel& model, const PairDis
         std::vector<std::uint64_t> h(ns * ns * nb, 0);
         for (std::size_t i = b * n / blocks; i < (b + 1) * n / blocks; ++i) {
           const std::size_t row = kind[i] * ns;
-          query.for_each_neighbor(i, [&](std::size_t j, const core::Vec3&, double r) {
+          // Each pair once: i → j and j → i both counted here (an image of i itself is met
+          // once per direction, so it counts once).
+          query.for_each_neighbor_half(i, [&](std::size_t j, const core::Vec3&, double r) {
             const auto k = static_cast<std::size_t>(r / p.bin_A);
-            if (k < nb) ++h[(row + kind[j]) * nb + k];
+            if (k >= nb) return;
+            ++h[(row + kind[j]) * nb + k];
+            if (j != i) ++h[(kind[j] * ns + kind[i]) * nb + k];
           });
         }
         partial_counts[b] = std::move(h);

@@ -74,6 +74,31 @@ TEST(PairDistribution, FccShellsHoldTheirNeighbours) {
   EXPECT_EQ(g.first_shell.valley_g, 0.0);
 }
 
+TEST(PairDistribution, SmallCellCountsEveryPeriodicImage) {
+  // The two-atom bcc unit cell (a = 3.3 Å, smaller than r_max): the shells hold 8 atoms at
+  // √3a/2, 6 at a, 12 at √2a, as in a large supercell; many are images of the atom itself.
+  const double a = 3.3;
+  for (int cells : {1, 4}) {
+    const auto m = cubic_crystal(bcc_basis(), a, cells);
+    PairDistributionParams p;
+    p.r_max_A = 6.0;
+    const auto g = pair_distribution(m, p, core::ExecutionContext{2});
+    const double rho_other = (double(m.size()) - 1.0) / m.cell().volume_A3();
+    const auto count = [&](double centre) {
+      double n = 0;
+      for (std::size_t k = 0; k < g.r_A.size(); ++k)
+        if (std::abs(g.r_A[k] - centre) < 0.15) {
+          const double r0 = g.r_A[k] - 0.05, r1 = g.r_A[k] + 0.05;
+          n += g.g[k] * rho_other * 4.0 / 3.0 * std::numbers::pi * (r1 * r1 * r1 - r0 * r0 * r0);
+        }
+      return n;
+    };
+    EXPECT_NEAR(count(std::sqrt(3.0) * a / 2), 8.0, 1e-9) << cells;
+    EXPECT_NEAR(count(a), 6.0, 1e-9) << cells;
+    EXPECT_NEAR(count(std::sqrt(2.0) * a), 12.0, 1e-9) << cells;
+  }
+}
+
 TEST(PairDistribution, FiniteSphereMatchesTheBulk) {
   // A strongly disordered fcc (σ = 0.3 Å, first peak broadened like a liquid's) as bulk, and
   // a sphere of radius 22 Å (3835 atoms) cut from a larger, independently drawn copy. Without

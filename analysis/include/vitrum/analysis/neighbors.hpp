@@ -5,8 +5,9 @@
 /// (non-periodic) axes and mixtures of both, and returns for each atom i every atom j (and
 /// every periodic image of j) within a cutoff, with the displacement d = r_j − r_i in Å.
 ///
-/// Bins are cells of the fractional grid with a perpendicular width ≥ the cutoff (capped so
-/// their number stays O(N)). A cutoff larger than half the cell is allowed: every periodic
+/// Bins are cells of the fractional grid with a perpendicular width ≥ the cutoff, or ≥ half
+/// of it when a cutoff-wide bin would hold ≥ 16 atoms (fewer candidates per query); their
+/// number is capped so it stays O(N). A cutoff larger than half the cell is allowed: every periodic
 /// image within the cutoff is returned once, so small unit cells of perfect lattices work.
 /// The order in which neighbours are visited depends only on the model and the cutoff, never
 /// on the thread count, so every result built on it is reproducible bit for bit.
@@ -50,7 +51,14 @@ class NeighborQuery {
   /// A visitor that returns bool ends the query by returning true.
   template <class Visit>
   void for_each_neighbor(std::size_t i, Visit&& visit) const {
-    for_each_near(frac_[i], bin_of_[i], i, std::forward<Visit>(visit));
+    for_each_near<false>(frac_[i], bin_of_[i], i, std::forward<Visit>(visit));
+  }
+
+  /// Like for_each_neighbor, but only for j ≥ i (j = i: periodic images of i, each direction
+  /// once): every pair once, for histograms that add both directions themselves.
+  template <class Visit>
+  void for_each_neighbor_half(std::size_t i, Visit&& visit) const {
+    for_each_near<true>(frac_[i], bin_of_[i], i, std::forward<Visit>(visit));
   }
 
   /// Calls visit(j, d_A, r_A) for every atom (image) within the cutoff of an arbitrary point
@@ -58,7 +66,7 @@ class NeighborQuery {
   template <class Visit>
   void for_each_near_point(const Vec3& point_A, Visit&& visit) const {
     const Vec3 s = wrapped(to_fractional(point_A));
-    for_each_near(s, bin_coordinates(s), kNoAtom, std::forward<Visit>(visit));
+    for_each_near<false>(s, bin_coordinates(s), kNoAtom, std::forward<Visit>(visit));
   }
 
  private:
@@ -70,7 +78,7 @@ class NeighborQuery {
   Vec3 wrapped(Vec3 s) const;
   BinIndex bin_coordinates(const Vec3& s) const;
 
-  template <class Visit>
+  template <bool kHalf, class Visit>
   void for_each_near(const Vec3& s_i, const BinIndex& b, std::size_t self, Visit&& visit) const {
     const double rc2 = cutoff_A_ * cutoff_A_;
     // Per visited bin: one Cartesian offset (image shift − r_i); per candidate: a subtraction
@@ -91,10 +99,13 @@ class NeighborQuery {
           const bool unshifted = sx == 0 && sy == 0 && sz == 0;
           const Vec3 offset = matrix_.transpose() * Vec3(sx, sy, sz) - x_i;
           for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {
+            const std::uint32_t j = bin_atoms_[k];
+            if constexpr (kHalf) {
+              if (j < self) continue;
+            }
             const Vec3 d = sorted_cartesian_[k] + offset;
             const double r2 = d.squaredNorm();
             if (r2 > rc2) continue;
-            const std::uint32_t j = bin_atoms_[k];
             if (unshifted && j == self) continue;
             if constexpr (std::is_same_v<
                               std::invoke_result_t<Visit&, std::size_t, const Vec3&, double>,

@@ -1,7 +1,5 @@
 #include "vitrum/analysis/voronoi.hpp"
 
-#include <voro++/voro++.hh>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,6 +10,7 @@
 
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/core/error.hpp"
+#include "voronoi_cells.hpp"
 
 namespace vitrum::analysis {
 
@@ -32,38 +31,15 @@ void VoronoiParams::validate() const {
 
 namespace {
 
-struct Neighbor {
-  double r2;
-  std::uint32_t j;
-  Vec3 d;
-};
+using detail::CellNeighbor;
+using detail::StartBox;
 
 struct CellOutcome {
-  bool complete = false;  // every neighbour that could cut the cell was within reach
   bool surface = false;
   VoronoiIndex index{};
   std::int32_t cn = 0;
   double volume_A3 = 0;
 };
-
-/// The box a cell starts from, relative to the atom: the clipping walls of a finite sample
-/// or, for periodic axes, a cube larger than any cell the search radius can certify.
-struct StartBox {
-  Vec3 lo, hi;
-};
-
-void cut(voro::voronoicell_neighbor& cell, const StartBox& box,
-         const std::vector<Neighbor>& neighbors, const std::vector<bool>* keep) {
-  cell.init(box.lo.x(), box.hi.x(), box.lo.y(), box.hi.y(), box.lo.z(), box.hi.z());
-  for (std::size_t k = 0; k < neighbors.size(); ++k) {
-    if (keep && !(*keep)[k]) continue;
-    const Neighbor& nb = neighbors[k];
-    // Voro++ keeps doubled coordinates: max_radius_squared() is (2 r_max)². A plane at half
-    // the neighbour distance cannot cut once that distance exceeds 2 r_max.
-    if (nb.r2 > cell.max_radius_squared()) break;
-    cell.nplane(nb.d.x(), nb.d.y(), nb.d.z(), nb.r2, static_cast<int>(k));
-  }
-}
 
 void count_faces(voro::voronoicell_neighbor& cell, const std::vector<bool>* counted,
                  CellOutcome& out) {
@@ -80,15 +56,14 @@ void count_faces(voro::voronoicell_neighbor& cell, const std::vector<bool>* coun
   }
 }
 
-CellOutcome compute_cell(const std::vector<Neighbor>& neighbors, const StartBox& box,
-                         double search_radius_A, const VoronoiParams& p) {
+CellOutcome regulated_cell(detail::CellScratch& scratch, const StartBox& box,
+                           const VoronoiParams& p) {
+  voro::voronoicell_neighbor& cell = scratch.cell;
+  const std::vector<CellNeighbor>& neighbors = scratch.neighbors;
   CellOutcome out;
-  voro::voronoicell_neighbor cell;
-  cut(cell, box, neighbors, nullptr);
   std::vector<int> ids;
   cell.neighbors(ids);
   out.surface = std::any_of(ids.begin(), ids.end(), [](int id) { return id < 0; });
-  out.complete = cell.max_radius_squared() <= search_radius_A * search_radius_A;
   out.volume_A3 = cell.volume();
   if (p.regulation == FaceRegulation::kNone || out.surface) {
     count_faces(cell, nullptr, out);
@@ -112,9 +87,8 @@ CellOutcome compute_cell(const std::vector<Neighbor>& neighbors, const StartBox&
   std::vector<bool> keep(neighbors.size(), false);
   for (std::size_t f = 0; f < ids.size(); ++f)
     if (big[f]) keep[static_cast<std::size_t>(ids[f])] = true;
-  voro::voronoicell_neighbor rebuilt;
-  cut(rebuilt, box, neighbors, &keep);
-  count_faces(rebuilt, nullptr, out);
+  detail::cut_cell(scratch.rebuilt, box, neighbors, &keep);
+  count_faces(scratch.rebuilt, nullptr, out);
   return out;
 }
 
@@ -125,77 +99,20 @@ VoronoiResult voronoi_analysis(const core::AtomicModel& model, const VoronoiPara
   p.validate();
   const std::size_t n = model.size();
   if (n == 0) throw InputError("Voronoi analysis of a model without atoms");
-  const auto& pbc = model.cell().pbc;
-  const bool all_finite = !pbc[0] && !pbc[1] && !pbc[2];
-
-  Vec3 lo = Vec3::Constant(std::numeric_limits<double>::infinity()), hi = -lo;
-  for (const Vec3& r : model.positions_A()) {
-    lo = lo.cwiseMin(r);
-    hi = hi.cwiseMax(r);
-  }
-  // Mean spacing (V/N)^(1/3): the search starts at 2 spacings and doubles where needed.
-  double volume = 1.0;
-  for (int a = 0; a < 3; ++a) volume *= std::max(hi[a] - lo[a], 1.0);
-  if (!all_finite && model.cell().is_valid()) volume = model.cell().volume_A3();
-  const double spacing = std::cbrt(volume / double(n));
-  const double largest_A = (hi - lo).norm() + 2.0 * p.wall_margin_A + 1.0;
-
   VoronoiResult out;
   out.index.assign(n, {0, 0, 0, 0});
   out.cn.assign(n, 0);
   out.volume_A3.assign(n, 0.0);
   out.surface.assign(n, 0);
-  std::vector<std::size_t> pending(n);
-  for (std::size_t i = 0; i < n; ++i) pending[i] = i;
-  double radius = 2.0 * spacing;
-  while (!pending.empty()) {
-    const NeighborQuery query(model, NeighborParams{std::min(radius, 100.0)});
-    // Finite samples: a cell still reaching a wall after 10 spacings is taken as a surface
-    // cell (growing the search to the whole sample would cost O(N) per surface atom).
-    const bool last_round =
-        radius >= largest_A || radius >= 100.0 || (all_finite && radius >= 10.0 * spacing);
-    std::vector<std::uint8_t> done(pending.size(), 0);
-    core::parallel_for(
-        ctx, 0, pending.size(),
-        [&](std::size_t k) {
-          const std::size_t i = pending[k];
-          const Vec3& x = model.positions_A()[i];
-          std::vector<Neighbor> neighbors;
-          query.for_each_neighbor(i, [&](std::size_t j, const Vec3& d, double r) {
-            neighbors.push_back({r * r, static_cast<std::uint32_t>(j), d});
-          });
-          std::sort(neighbors.begin(), neighbors.end(), [](const Neighbor& a, const Neighbor& b) {
-            return std::tie(a.r2, a.j) < std::tie(b.r2, b.j) ||
-                   (a.r2 == b.r2 && a.j == b.j &&
-                    std::lexicographical_compare(a.d.data(), a.d.data() + 3, b.d.data(),
-                                                 b.d.data() + 3));
-          });
-          StartBox box;
-          for (int a = 0; a < 3; ++a) {
-            if (pbc[a]) {
-              box.lo[a] = -radius;
-              box.hi[a] = radius;
-            } else {
-              box.lo[a] = lo[a] - p.wall_margin_A - x[a];
-              box.hi[a] = hi[a] + p.wall_margin_A - x[a];
-            }
-          }
-          const CellOutcome cell = compute_cell(neighbors, box, radius, p);
-          // A periodic-axis start face left on the cell means the search radius was short.
-          if (!cell.complete && !last_round) return;
-          out.index[i] = cell.index;
-          out.cn[i] = cell.cn;
-          out.volume_A3[i] = cell.volume_A3;
-          out.surface[i] = cell.surface ? 1 : 0;
-          done[k] = 1;
-        },
-        core::Schedule::kDynamic);
-    std::vector<std::size_t> next;
-    for (std::size_t k = 0; k < pending.size(); ++k)
-      if (!done[k]) next.push_back(pending[k]);
-    pending.swap(next);
-    radius *= 2.0;
-  }
+  detail::for_each_voronoi_cell(
+      model, p.wall_margin_A, ctx,
+      [&](std::size_t i, detail::CellScratch& scratch, const StartBox& box) {
+        const CellOutcome c = regulated_cell(scratch, box, p);
+        out.index[i] = c.index;
+        out.cn[i] = c.cn;
+        out.volume_A3[i] = c.volume_A3;
+        out.surface[i] = c.surface ? 1 : 0;
+      });
 
   std::map<VoronoiIndex, std::size_t> histogram;
   double cn_sum = 0, n5_sum = 0, icosahedral = 0;

@@ -94,6 +94,8 @@ def main():
 
         def pair(label, vitrum_cmd, peers):
             tv = time_command(vitrum_cmd, work, runs)
+            if not peers:
+                print("%-8s vitrum %7.2f s" % (label, tv), flush=True)
             for peer_label, peer_cmd in peers:
                 tp = time_command(peer_cmd, work, runs)
                 rows.append((label, tv, peer_label, tp))

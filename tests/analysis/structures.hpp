@@ -102,3 +102,22 @@ inline AtomicModel icosahedron(double r_A, const Vec3& centre = Vec3(10, 10, 10)
 }
 
 }  // namespace vitrum::analysis::testing
+
+namespace vitrum::analysis::testing {
+
+// An ideal pentagonal bipyramid (finite): caps first (on the z axis), then the ring, all
+// ring–ring and cap–ring edges of length e_A (caps 1.0515 e apart).
+inline AtomicModel pentagonal_bipyramid(double e_A, const Vec3& centre = Vec3(10, 10, 10)) {
+  AtomicModel m(Cell::orthorhombic(20, 20, 20, {false, false, false}));
+  const double ring_radius = e_A / (2.0 * std::sin(std::numbers::pi / 5.0));
+  const double h = std::sqrt(e_A * e_A - ring_radius * ring_radius);
+  m.add_atom(centre + Vec3(0, 0, h), 73);
+  m.add_atom(centre - Vec3(0, 0, h), 73);
+  for (int k = 0; k < 5; ++k) {
+    const double phi = 2.0 * std::numbers::pi * k / 5.0;
+    m.add_atom(centre + ring_radius * Vec3(std::cos(phi), std::sin(phi), 0), 73);
+  }
+  return m;
+}
+
+}  // namespace vitrum::analysis::testing

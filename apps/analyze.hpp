@@ -1,7 +1,7 @@
 #pragma once
 // `vitrum analyze`: the structure-analysis suite (analysis module, PHYSICS.md §7) on one atomic
-// model — g(r) and rc, BOO, Voronoi, chemical SRO — written as DESIGN.md's analysis schema
-// (HDF5), a JSON summary and PNG plots.
+// model — g(r) and rc, BOO, Voronoi, chemical SRO, polytetrahedral motifs, PB networks —
+// written as DESIGN.md's analysis schema (HDF5), a JSON summary and PNG plots.
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -10,6 +10,8 @@
 #include "cli.hpp"
 #include "vitrum/analysis/boo.hpp"
 #include "vitrum/analysis/pair_distribution.hpp"
+#include "vitrum/analysis/pbn.hpp"
+#include "vitrum/analysis/polytetrahedral.hpp"
 #include "vitrum/analysis/voronoi.hpp"
 #include "vitrum/core/config.hpp"
 
@@ -19,7 +21,7 @@ namespace vitrum::app {
 enum class PlotOutput { kPng, kNone };
 
 struct AnalyzeParams {
-  std::string analyses = "gr,boo,voronoi,sro";  ///< comma-separated subset to run
+  std::string analyses = "gr,boo,voronoi,sro,motifs,pbn";  ///< comma-separated subset to run
   double rc_A = 0.0;  ///< neighbour cutoff; 0 = first valley of g(r) (PHYSICS.md §7)
   /// Species groups "NAME=El,El; NAME=El" (e.g. "Zr=Zr; X=Cu,Ni,Al"): partial g(r) between
   /// groups, and with exactly two groups the pseudo-binary SRO of seed 002 (A first).
@@ -28,6 +30,8 @@ struct AnalyzeParams {
   std::vector<double> boo_degrees{4, 6};
   analysis::BooParams boo;
   analysis::VoronoiParams voronoi;
+  analysis::PolytetrahedralParams motifs;
+  analysis::PbnParams pbn;
   PlotOutput plots = PlotOutput::kPng;
 
   core::ParamSet params();

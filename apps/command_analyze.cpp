@@ -26,7 +26,7 @@
 namespace vitrum::app {
 
 namespace {
-const std::vector<std::string> kAnalyses{"gr", "boo", "voronoi", "sro"};
+const std::vector<std::string> kAnalyses{"gr", "boo", "voronoi", "sro", "motifs", "pbn"};
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
@@ -46,8 +46,10 @@ std::vector<std::string> split(const std::string& text, char sep) {
 
 core::ParamSet AnalyzeParams::params() {
   core::ParamSet p;
-  p.add("analyses", analyses, "", "analyses to run, comma-separated: gr, boo, voronoi, sro")
-      .add("rc_A", rc_A, "Å", "neighbour cutoff for BOO and SRO; 0: first valley of g(r)")
+  p.add("analyses", analyses, "",
+        "analyses to run, comma-separated: gr, boo, voronoi, sro, motifs, pbn (pbn implies motifs)")
+      .add("rc_A", rc_A, "Å",
+           "neighbour cutoff for BOO, SRO and tetrahedra; 0: first valley of g(r)")
       .add("groups", groups, "",
            "species groups \"NAME=El,El; NAME=El\" (e.g. \"Zr=Zr; X=Cu,Ni,Al\"): group partials "
            "of g(r); two groups give the pseudo-binary SRO (first group = A)")
@@ -85,8 +87,15 @@ core::ParamSet AnalyzeParams::params() {
            "faces below this fraction of the cell's area are regulated")
       .add("voronoi.wall_margin_A", voronoi.wall_margin_A, "Å",
            "finite samples: clipping walls this far beyond the atoms")
+      .add("motifs.delta_min", motifs.delta_min, "", "first δ_max of the motif scan")
+      .add("motifs.delta_max", motifs.delta_max, "", "last δ_max of the motif scan")
+      .add("motifs.delta_step", motifs.delta_step, "", "step of the motif scan")
+      .add("motifs.delta_analysis", motifs.delta_analysis, "",
+           "δ_max of the motif list, the PB networks and the summary (seed 001: 0.255)")
+      .add("pbn.min_network_size", pbn.min_network_size, "", "smallest PB network reported")
       .add_choice("plots", plots, {{"png", PlotOutput::kPng}, {"none", PlotOutput::kNone}},
-                  "PNG plots of g(r) and the Voronoi-index histogram beside --out");
+                  "PNG plots beside --out: g(r), Voronoi-index histogram, motif fractions vs δ, "
+                  "PB-network sizes");
   return p;
 }
 
@@ -95,8 +104,9 @@ std::vector<std::string> AnalyzeParams::selected() const {
   for (const std::string& n : names)
     if (std::find(kAnalyses.begin(), kAnalyses.end(), n) == kAnalyses.end())
       throw InputError("analyses = \"" + analyses + "\": unknown analysis \"" + n +
-                       "\"; allowed: gr, boo, voronoi, sro");
-  if (names.empty()) throw InputError("analyses is empty; allowed: gr, boo, voronoi, sro");
+                       "\"; allowed: gr, boo, voronoi, sro, motifs, pbn");
+  if (names.empty())
+    throw InputError("analyses is empty; allowed: gr, boo, voronoi, sro, motifs, pbn");
   return names;
 }
 
@@ -128,6 +138,10 @@ void AnalyzeParams::validate() const {
     if (l != std::round(l) || l < 1 || l > 16)
       throw InputError("boo.degrees holds " + std::to_string(l) + "; allowed: integers 1 to 16");
   voronoi.validate();
+  analysis::PolytetrahedralParams m = motifs;
+  m.rc_A = rc_A > 0 ? rc_A : 3.0;  // rc itself is checked when known
+  m.validate();
+  pbn.validate();
 }
 
 std::string analyze_defaults_toml() { return AnalyzeParams().params().to_toml(); }
@@ -197,6 +211,46 @@ void plot_voronoi(const std::filesystem::path& path, const analysis::VoronoiResu
     const long x0 = kMargin + long(w * double(b) / 15.0) + 4;
     const long x1 = kMargin + long(w * double(b + 1) / 15.0) - 4;
     c.fill(x0, base, x1, base - long(h * v.populations[b].fraction / top), 0.25f);
+  }
+  c.line(double(kMargin), double(base), double(c.nx - kMargin), double(base), 0.0f);
+  core::write_png(path, c.pixels, c.ny, c.nx, {core::Colormap::kGray, 0.0, 1.0});
+}
+
+/// Motif fractions against δ_max: 3-, 4-, 5-, 6-fold in four grey levels (darkest 5-fold),
+/// fractions from 0 to 1.1 × the largest.
+void plot_motifs(const std::filesystem::path& path, const analysis::PolytetrahedralResult& m) {
+  Canvas c(400, 640);
+  const double w = double(c.nx) - 2.0 * kMargin, h = double(c.ny) - 2.0 * kMargin;
+  double top = 0.01;
+  for (const auto& f : m.fraction) top = std::max(top, *std::max_element(f.begin(), f.end()));
+  top *= 1.1;
+  const double d0 = m.delta.front(), d1 = std::max(m.delta.back(), d0 + 1e-9);
+  const auto px = [&](double d) { return double(kMargin) + w * (d - d0) / (d1 - d0); };
+  const auto py = [&](double f) { return double(c.ny) - double(kMargin) - h * f / top; };
+  c.line(px(d0), py(0), px(d1), py(0), 0.0f);
+  c.line(px(d0), py(0), px(d0), py(top), 0.0f);
+  const float shade[4] = {0.6f, 0.45f, 0.0f, 0.3f};
+  for (std::size_t f = 0; f < 4; ++f)
+    for (std::size_t k = 1; k < m.delta.size(); ++k)
+      c.line(px(m.delta[k - 1]), py(m.fraction[k - 1][f]), px(m.delta[k]), py(m.fraction[k][f]),
+             shade[f]);
+  core::write_png(path, c.pixels, c.ny, c.nx, {core::Colormap::kGray, 0.0, 1.0});
+}
+
+/// Histogram of PB-network sizes (bins of 5 PBs up to the largest network).
+void plot_pbn(const std::filesystem::path& path, const analysis::PbnResult& pbn) {
+  Canvas c(400, 640);
+  const double w = double(c.nx) - 2.0 * kMargin, h = double(c.ny) - 2.0 * kMargin;
+  const std::size_t largest = pbn.networks.empty() ? 5 : pbn.networks.front().pbs;
+  const std::size_t bins = largest / 5 + 1;
+  std::vector<double> counts(bins, 0.0);
+  for (const auto& net : pbn.networks) counts[net.pbs / 5] += 1.0;
+  const double top = std::max(1.0, *std::max_element(counts.begin(), counts.end()));
+  const long base = long(c.ny) - kMargin;
+  for (std::size_t b = 0; b < bins; ++b) {
+    const long x0 = kMargin + long(w * double(b) / double(bins));
+    const long x1 = kMargin + long(w * double(b + 1) / double(bins)) - 1;
+    if (counts[b] > 0) c.fill(x0, base, x1, base - long(h * counts[b] / top), 0.25f);
   }
   c.line(double(kMargin), double(base), double(c.nx - kMargin), double(base), 0.0f);
   core::write_png(path, c.pixels, c.ny, c.nx, {core::Colormap::kGray, 0.0, 1.0});
@@ -284,6 +338,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
   write_vector(writer, "/per_atom/cn_rc", first_shell);
   summary["cn_rc_mean"] = double(neighbors.total()) / double(n);
 
+  std::vector<std::uint8_t> crystalline;
   if (wants("boo")) {
     const auto start = Clock::now();
     analysis::BooParams bp = p.boo;
@@ -301,6 +356,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     if (!boo.boo_norm.empty()) {
       write_vector(writer, "/per_atom/boo_norm", boo.boo_norm);
       write_vector(writer, "/per_atom/crystalline", boo.crystalline);
+      crystalline = boo.crystalline;
       summary["crystalline_fraction"] = boo.crystalline_fraction;
     }
     run.logger.info("BOO: crystalline fraction " + std::to_string(boo.crystalline_fraction) + " (" +
@@ -369,6 +425,63 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
                                          {"alpha_warren_cowley", pb.alpha_warren_cowley}};
     }
   }
+  std::optional<analysis::PolytetrahedralResult> motifs;
+  std::optional<analysis::PbnResult> pbn;
+  if (wants("motifs") || wants("pbn")) {
+    const auto start = Clock::now();
+    analysis::PolytetrahedralParams mp = p.motifs;
+    mp.rc_A = rc;
+    mp.wall_margin_A = p.voronoi.wall_margin_A;
+    motifs = analysis::polytetrahedral_analysis(model, crystalline, mp, run.execution);
+    const std::size_t nd = motifs->delta.size();
+    std::vector<double> fraction;
+    for (const auto& f : motifs->fraction) fraction.insert(fraction.end(), f.begin(), f.end());
+    std::vector<double> passing(motifs->passing.begin(), motifs->passing.end());
+    write_vector(writer, "/motifs/delta", motifs->delta);
+    writer.write_array<double>("/motifs/fraction", fraction, {nd, 4});
+    write_vector(writer, "/motifs/passing_tetrahedra", passing);
+    write_vector(writer, "/motifs/atoms_in_tetrahedra", motifs->atoms_in_tetrahedra);
+    const auto& f = motifs->analysis_fraction;
+    summary["motif_delta"] = mp.delta_analysis;
+    summary["motif_fraction"] = {{"3", f[0]}, {"4", f[1]}, {"5", f[2]}, {"6", f[3]}};
+    summary["tetrahedra"] = motifs->tetrahedra.size();
+    summary["atoms_in_tetrahedra_fraction"] = motifs->analysis_atoms_in_tetrahedra;
+    summary["motifs_uses_crystal_labels"] = !crystalline.empty();
+    run.logger.info("motifs: " + std::to_string(motifs->tetrahedra.size()) +
+                    " tetrahedra, 5-fold fraction " + std::to_string(f[2]) + " at δ ≤ " +
+                    std::to_string(mp.delta_analysis) + " (" + seconds_since(start) + ")");
+  }
+  if (wants("pbn")) {
+    pbn = analysis::pbn_analysis(*motifs, p.pbn);
+    std::vector<std::int32_t> size, atoms;
+    std::vector<double> length;
+    for (const auto& net : pbn->networks) {
+      size.push_back(std::int32_t(net.pbs));
+      atoms.push_back(std::int32_t(net.atoms));
+      length.push_back(net.length_A);
+    }
+    write_vector(writer, "/pbn/size", size);
+    write_vector(writer, "/pbn/atoms", atoms);
+    write_vector(writer, "/pbn/length", length, "Å");
+    write_vector(writer, "/pbn/dihedral_deg", pbn->dihedral_deg, "deg");
+    write_vector(writer, "/pbn/alpha_over_gamma", pbn->alpha_over_gamma);
+    write_vector(writer, "/pbn/beta_over_gamma", pbn->beta_over_gamma);
+    write_vector(writer, "/pbn/theta_deg", pbn->theta_deg, "deg");
+    write_vector(writer, "/pbn/vertex_sharing", pbn->vertex_sharing);
+    write_vector(writer, "/pbn/edge_sharing", pbn->edge_sharing);
+    summary["pbn"] = {
+        {"pentagonal_bipyramids", pbn->pentagonal_bipyramids},
+        {"count", pbn->networks.size()},
+        {"largest", pbn->networks.empty() ? 0 : pbn->networks.front().pbs},
+        {"largest_length_A", pbn->networks.empty() ? 0.0 : pbn->networks.front().length_A},
+        {"fraction_sharing_no_vertex", pbn->fraction_sharing_no_vertex},
+        {"fraction_with_edge_sharing", pbn->fraction_with_edge_sharing},
+        {"dihedral_mean_deg", mean_of(pbn->dihedral_deg)},
+        {"alpha_over_gamma_mean", mean_of(pbn->alpha_over_gamma)},
+        {"beta_over_gamma_mean", mean_of(pbn->beta_over_gamma)},
+        {"theta_mean_deg", mean_of(pbn->theta_deg)},
+        {"full_icosahedra", pbn->full_icosahedra}};
+  }
   writer.write_provenance(run.provenance(p.params_toml()));
   writer.commit();
 
@@ -376,6 +489,8 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     const std::filesystem::path stem = out.parent_path() / out.stem();
     if (gr) plot_gr(stem.string() + "_gr.png", *gr);
     if (voronoi) plot_voronoi(stem.string() + "_voronoi.png", *voronoi);
+    if (motifs && !motifs->delta.empty()) plot_motifs(stem.string() + "_motifs.png", *motifs);
+    if (pbn) plot_pbn(stem.string() + "_pbn.png", *pbn);
   }
   if (!json_path.empty()) {
     units = {{"rc_A", "Å"},
@@ -385,6 +500,9 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
              {"gr.density_per_A3", "atoms/Å^3"},
              {"gr.volume_A3", "Å^3"},
              {"fractions", "1 (0 to 1)"},
+             {"motif_fraction", "tetrahedra in n-fold motifs / passing tetrahedra at motif_delta"},
+             {"pbn.largest", "PBs"},
+             {"pbn.largest_length_A", "Å"},
              {"sro.warren_cowley_alpha", "1 (Warren–Cowley α_ab = 1 − P(b|a)/c_b)"}};
     summary["units"] = units;
     core::write_stream_atomically(json_path,
@@ -397,7 +515,9 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
 
 void add_analyze_command(CLI::App& app, const GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand(
-      "analyze", "structure analysis of an atomic model: g(r), BOO, Voronoi, chemical SRO");
+      "analyze",
+      "structure analysis of an atomic model: g(r), BOO, Voronoi, chemical SRO, polytetrahedral "
+      "motifs, PB networks");
   auto model = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto json = std::make_shared<std::string>();

@@ -270,35 +270,48 @@ PolytetrahedralResult polytetrahedral_analysis(const core::AtomicModel& model,
     }
     return pass;
   };
-  const auto steps =
-      static_cast<std::size_t>(std::floor((p.delta_max - p.delta_min) / p.delta_step + 1e-9) + 1);
-  for (std::size_t s = 0; s < steps; ++s) {
-    const double delta = p.delta_min + double(s) * p.delta_step;
-    const std::vector<std::uint8_t> pass = passing_at(delta);
+  struct Step {
+    std::array<double, 4> fraction{};
     std::size_t passing = 0;
+    double atoms_in_tetrahedra = 0;
+  };
+  const auto step_at = [&](double delta) {
+    const std::vector<std::uint8_t> pass = passing_at(delta);
+    Step step;
     std::vector<std::uint8_t> atom_in(n, 0);
     for (std::size_t t = 0; t < tets.size(); ++t)
       if (pass[t]) {
-        ++passing;
+        ++step.passing;
         for (std::uint32_t a : tets[t].atoms) atom_in[a] = 1;
       }
     std::array<std::vector<std::uint8_t>, 4> in_fold;
     for (auto& v : in_fold) v.assign(tets.size(), 0);
     for (const Motif& m : find_motifs(tets, rings, pass))
       for (std::uint32_t t : m.tetrahedra) in_fold[std::size_t(m.fold - 3)][t] = 1;
-    std::array<double, 4> fraction{};
     for (std::size_t f = 0; f < 4; ++f) {
       std::size_t c = 0;
       for (std::uint8_t x : in_fold[f]) c += x;
-      fraction[f] = passing > 0 ? double(c) / double(passing) : 0.0;
+      step.fraction[f] = step.passing > 0 ? double(c) / double(step.passing) : 0.0;
     }
     std::size_t atoms = 0;
     for (std::uint8_t x : atom_in) atoms += x;
+    step.atoms_in_tetrahedra = double(atoms) / double(n);
+    return step;
+  };
+  const auto steps =
+      static_cast<std::size_t>(std::floor((p.delta_max - p.delta_min) / p.delta_step + 1e-9) + 1);
+  for (std::size_t s = 0; s < steps; ++s) {
+    const double delta = p.delta_min + double(s) * p.delta_step;
+    const Step step = step_at(delta);
     out.delta.push_back(delta);
-    out.fraction.push_back(fraction);
-    out.passing.push_back(passing);
-    out.atoms_in_tetrahedra.push_back(double(atoms) / double(n));
+    out.fraction.push_back(step.fraction);
+    out.passing.push_back(step.passing);
+    out.atoms_in_tetrahedra.push_back(step.atoms_in_tetrahedra);
   }
+  const Step analysis = step_at(p.delta_analysis);
+  out.analysis_fraction = analysis.fraction;
+  out.analysis_passing = analysis.passing;
+  out.analysis_atoms_in_tetrahedra = analysis.atoms_in_tetrahedra;
   out.motifs = find_motifs(tets, rings, passing_at(p.delta_analysis));
   return out;
 }

@@ -53,6 +53,9 @@ TEST(Polytetrahedral, IcosahedronIsTwentyTetrahedraAndTwelvePentagonalBipyramids
     EXPECT_EQ(r.fraction[s][0] + r.fraction[s][1] + r.fraction[s][3], 0.0);
     EXPECT_EQ(r.atoms_in_tetrahedra[s], 1.0);
   }
+  EXPECT_EQ(r.analysis_fraction[2], 1.0);
+  EXPECT_EQ(r.analysis_passing, 20u);
+  EXPECT_EQ(r.analysis_atoms_in_tetrahedra, 1.0);
   // Below its distortion nothing passes.
   PolytetrahedralParams strict;
   strict.rc_A = 3.5;
@@ -152,6 +155,69 @@ TEST(Polytetrahedral, ValidatesItsInput) {
   const auto m = icosahedron(2.7);
   const std::vector<std::uint8_t> wrong(3, 0);
   EXPECT_THROW(polytetrahedral_analysis(m, wrong, {}, core::ExecutionContext{1}), InputError);
+}
+
+}  // namespace
+}  // namespace vitrum::analysis
+
+#include "vitrum/analysis/pbn.hpp"
+
+namespace vitrum::analysis {
+namespace {
+
+using namespace testing;
+
+TEST(PentagonalBipyramidNetworks, IcosahedronIsTwelveEdgeSharingPbs) {
+  // The 12 PBs of an icosahedron share the centre; PBs around neighbouring vertices share the
+  // two tetrahedra holding both vertices: each has 5 edge-sharing neighbours (30 pairs), and
+  // PBs around non-neighbouring vertices share none. Their axes meet at 63.43°, so
+  // φ = 180° − 63.43° = 116.57° (PHYSICS.md §7). One network of 12 PBs and 13 atoms, as long
+  // as the icosahedron is wide (2 × 2.7 Å); one full icosahedron.
+  PolytetrahedralParams p;
+  p.rc_A = 3.5;
+  const auto motifs = polytetrahedral_analysis(icosahedron(2.7), {}, p, core::ExecutionContext{2});
+  const auto pbn = pbn_analysis(motifs, {});
+  EXPECT_EQ(pbn.pentagonal_bipyramids, 12u);
+  for (std::size_t k = 0; k < 12; ++k) {
+    EXPECT_EQ(pbn.edge_sharing[k], 5);
+    EXPECT_EQ(pbn.vertex_sharing[k], 0);
+  }
+  ASSERT_EQ(pbn.dihedral_deg.size(), 30u);
+  for (double phi : pbn.dihedral_deg) EXPECT_NEAR(phi, 180.0 - std::atan(2.0) * 180 / M_PI, 1e-9);
+  EXPECT_NEAR(pbn.dihedral_deg[0], 116.565, 1e-3);
+  ASSERT_EQ(pbn.networks.size(), 1u);
+  EXPECT_EQ(pbn.networks[0].pbs, 12u);
+  EXPECT_EQ(pbn.networks[0].atoms, 13u);
+  EXPECT_NEAR(pbn.networks[0].length_A, 5.4, 1e-9);
+  EXPECT_EQ(pbn.full_icosahedra, 1u);
+  EXPECT_EQ(pbn.fraction_with_edge_sharing, 1.0);
+  EXPECT_EQ(pbn.fraction_sharing_no_vertex, 1.0);
+  // In the icosahedron the ring is a regular pentagon of edge e = 2.839 Å around the axis
+  // (cap–cap 2.7 Å): α/γ = 2.7/e, β/γ = ((2.7 + e)/2)/e, θ = 0.
+  const double e = 2.7 * 4.0 / std::sqrt(10.0 + 2.0 * std::sqrt(5.0));
+  for (std::size_t k = 0; k < 12; ++k) {
+    EXPECT_NEAR(pbn.alpha_over_gamma[k], 2.7 / e, 1e-9);
+    EXPECT_NEAR(pbn.beta_over_gamma[k], (2.7 + e) / 2 / e, 1e-9);
+    EXPECT_NEAR(pbn.theta_deg[k], 0.0, 1e-6);
+  }
+}
+
+TEST(PentagonalBipyramidNetworks, IdealBipyramidRatios) {
+  // All edges e except the axis 1.0515 e (PHYSICS.md: α/γ ideal 1.05, β/γ 1); one PB, no
+  // network of ≥ 5.
+  PolytetrahedralParams p;
+  p.rc_A = 3.5;
+  const auto motifs =
+      polytetrahedral_analysis(pentagonal_bipyramid(2.8), {}, p, core::ExecutionContext{1});
+  const auto pbn = pbn_analysis(motifs, {});
+  ASSERT_EQ(pbn.pentagonal_bipyramids, 1u);
+  EXPECT_NEAR(pbn.alpha_over_gamma[0],
+              2.0 * std::sqrt(1.0 - 1.0 / (4 * std::pow(std::sin(M_PI / 5), 2))), 1e-9);
+  EXPECT_NEAR(pbn.beta_over_gamma[0], 1.0, 1e-9);
+  EXPECT_TRUE(pbn.networks.empty());
+  PbnParams bad;
+  bad.min_network_size = 1;
+  EXPECT_THROW(bad.validate(), InputError);
 }
 
 }  // namespace

@@ -97,6 +97,34 @@ assert 0 < p["voronoi_surface_cells"] < 500 and p["voronoi_interior_cells"] > 0,
 assert p["voronoi_top"][0]["index"] == [0, 12, 0, 0], p["voronoi_top"]
 PY
 
+# A 13-atom icosahedron (centre–vertex 2.7 Å, finite): 20 tetrahedra, 12 edge-sharing PBs in
+# one network, dihedral 116.57°, one full icosahedron; its centre's Voronoi index <0,0,12,0>.
+awk 'BEGIN { p = (1 + sqrt(5)) / 2; s = 2.7 / sqrt(1 + p * p); print 13
+  print "Lattice=\"20 0 0 0 20 0 0 0 20\" Properties=species:S:1:pos:R:3 pbc=\"F F F\""
+  print "Ta 10 10 10"
+  for (a = -1; a <= 1; a += 2) for (b = -1; b <= 1; b += 2) {
+    printf "Ta %.9f %.9f %.9f\n", 10, 10 + a * s, 10 + b * p * s
+    printf "Ta %.9f %.9f %.9f\n", 10 + a * s, 10 + b * p * s, 10
+    printf "Ta %.9f %.9f %.9f\n", 10 + b * p * s, 10, 10 + a * s } }' >ico.xyz
+expect 0 '' -- "$vitrum" --quiet analyze --model ico.xyz --out ico.h5 --json ico.json \
+  --set rc_A=3.5 --set analyses=voronoi,motifs,pbn
+for f in ico_motifs.png ico_pbn.png ico_voronoi.png; do [[ -s $f ]] && ok || bad "missing $f"; done
+/usr/bin/python3 - <<'PY' && ok || bad "icosahedron motifs"
+import json
+import h5py
+s = json.load(open("ico.json"))
+assert s["tetrahedra"] == 20 and s["motif_fraction"]["5"] == 1.0, s
+p = s["pbn"]
+assert p["pentagonal_bipyramids"] == 12 and p["count"] == 1 and p["largest"] == 12, p
+assert abs(p["dihedral_mean_deg"] - 116.565) < 1e-3 and p["full_icosahedra"] == 1, p
+assert s["voronoi_top"] == [{"index": [0, 0, 12, 0], "fraction": 1.0}], s["voronoi_top"]
+assert s["voronoi_interior_cells"] == 1, s
+with h5py.File("ico.h5") as f:
+    assert f["motifs/fraction"].shape == (31, 4)
+    assert list(f["pbn/size"][:]) == [12]
+    assert f["per_atom/surface"][:].sum() == 12
+PY
+
 # Bad models: exit 2, the file named, no output left behind.
 printf '0\nLattice="10 0 0 0 10 0 0 0 10" Properties=species:S:1:pos:R:3 pbc="T T T"\n' >empty.xyz
 expect 2 'no atoms.*empty\.xyz' -- "$vitrum" analyze --model empty.xyz --out e.h5
@@ -108,8 +136,8 @@ expect 2 '0\.2 Å apart.*\(overlap\.xyz\)' -- "$vitrum" analyze --model overlap.
 expect 2 'nan\.xyz' -- "$vitrum" analyze --model nan.xyz --out n.h5
 [[ ! -e e.h5 && ! -e o.h5 && ! -e n.h5 ]] && ok || bad "a failed analyze left its output behind"
 [[ -z $(ls | grep '\.tmp\.') ]] && ok || bad "a temporary file was left behind"
-expect 2 'analyses.*unknown analysis "motifs"' -- "$vitrum" analyze --model fcc.xyz --out x.h5 \
-  --set analyses=gr,motifs
+expect 2 'analyses.*unknown analysis "mro"' -- "$vitrum" analyze --model fcc.xyz --out x.h5 \
+  --set analyses=gr,mro
 expect 2 'voronoi.regulation' -- "$vitrum" analyze --model fcc.xyz --out x.h5 \
   --set voronoi.regulation=ovito
 

@@ -66,6 +66,9 @@ struct PolytetrahedralResult {
   std::vector<std::size_t> passing;             ///< [δ] passing tetrahedra
   std::vector<double> atoms_in_tetrahedra;      ///< [δ] fraction of atoms in a passing one
   std::vector<Motif> motifs;                    ///< the motifs at delta_analysis
+  std::array<double, 4> analysis_fraction{};    ///< motif fractions at delta_analysis
+  std::size_t analysis_passing = 0;             ///< passing tetrahedra at delta_analysis
+  double analysis_atoms_in_tetrahedra = 0;      ///< at delta_analysis
 };
 
 /// Tetrahedra and motifs of a model. `crystalline` is empty or one label per atom (1 =

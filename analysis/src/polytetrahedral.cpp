@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <sstream>
+#include <tuple>
 
 #include "vitrum/core/error.hpp"
 #include "voronoi_cells.hpp"
@@ -109,36 +109,46 @@ struct EdgeRing {
 /// its two other atoms, and these edges must form one cycle or one path. False otherwise (a
 /// ring broken by a skipped degenerate vertex).
 bool order_ring(const std::vector<Tetrahedron>& tets, EdgeRing& ring) {
-  std::map<std::uint32_t, std::vector<std::pair<std::uint32_t, std::uint32_t>>> adjacent;
+  // Links atom → (other atom, tetrahedron); rings are small (≲ 10), so plain vectors.
+  struct Link {
+    std::uint32_t atom, other, tet;
+  };
+  std::vector<Link> links;
   for (std::uint32_t t : ring.tetrahedra) {
     std::array<std::uint32_t, 2> other{};
     std::size_t m = 0;
     for (std::uint32_t x : tets[t].atoms)
       if (x != ring.a && x != ring.b) other[m++] = x;
-    adjacent[other[0]].push_back({other[1], t});
-    adjacent[other[1]].push_back({other[0], t});
+    links.push_back({other[0], other[1], t});
+    links.push_back({other[1], other[0], t});
   }
-  std::uint32_t start = adjacent.begin()->first;
+  std::sort(links.begin(), links.end(), [](const Link& x, const Link& y) {
+    return std::tie(x.atom, x.tet) < std::tie(y.atom, y.tet);
+  });
+  std::uint32_t start = links.front().atom;
   std::size_t ends = 0;
-  for (const auto& [atom, links] : adjacent) {
-    if (links.size() > 2) return false;
-    if (links.size() == 1) {
-      if (ends == 0) start = atom;
+  for (std::size_t k = 0; k < links.size();) {
+    std::size_t end = k;
+    while (end < links.size() && links[end].atom == links[k].atom) ++end;
+    if (end - k > 2) return false;
+    if (end - k == 1) {
+      if (ends == 0) start = links[k].atom;
       ++ends;
     }
+    k = end;
   }
   if (ends != 0 && ends != 2) return false;
   ring.closed = ends == 0;
   std::vector<std::uint32_t> order_t, order_a{start};
   std::uint32_t current = start, came_by = static_cast<std::uint32_t>(-1);
   while (order_t.size() < ring.tetrahedra.size()) {
-    const auto& links = adjacent[current];
-    const auto next = std::find_if(links.begin(), links.end(),
-                                   [&](const auto& l) { return l.second != came_by; });
+    const auto next = std::find_if(links.begin(), links.end(), [&](const Link& l) {
+      return l.atom == current && l.tet != came_by;
+    });
     if (next == links.end()) break;
-    order_t.push_back(next->second);
-    came_by = next->second;
-    current = next->first;
+    order_t.push_back(next->tet);
+    came_by = next->tet;
+    current = next->other;
     if (current == start) break;
     order_a.push_back(current);
   }
@@ -171,22 +181,31 @@ Motif make_motif(const std::vector<Tetrahedron>& tets, const EdgeRing& ring, int
   return m;
 }
 
+/// A motif found at one δ_max: `count` tetrahedra of ring `ring` from position `first`.
+struct MotifRef {
+  int fold;
+  std::uint32_t ring, first, count;
+};
+
 /// Motifs at one δ_max; `passing` marks the passing tetrahedra.
-std::vector<Motif> find_motifs(const std::vector<Tetrahedron>& tets,
-                               const std::vector<EdgeRing>& rings,
-                               const std::vector<std::uint8_t>& passing) {
-  std::vector<Motif> closed, triplets;
+std::vector<MotifRef> find_motifs(const std::vector<Tetrahedron>& tets,
+                                  const std::vector<EdgeRing>& rings,
+                                  const std::vector<std::uint8_t>& passing) {
+  std::vector<MotifRef> found, triplets;
   std::vector<std::uint8_t> on_closed_ring(tets.size(), 0);  // closed 4–8-fold ring
-  for (const EdgeRing& ring : rings) {
+  for (std::size_t r = 0; r < rings.size(); ++r) {
+    const EdgeRing& ring = rings[r];
+    const auto ri = static_cast<std::uint32_t>(r);
     const std::size_t n = ring.tetrahedra.size();
     std::size_t pass = 0;
     for (std::uint32_t t : ring.tetrahedra) pass += passing[t];
     if (ring.closed && pass == n) {
       if (n >= 4 && n <= 8)
         for (std::uint32_t t : ring.tetrahedra) on_closed_ring[t] = 1;
-      if (n >= 3 && n <= 6) closed.push_back(make_motif(tets, ring, int(n), 0, n));
+      if (n >= 3 && n <= 6) found.push_back({int(n), ri, 0, std::uint32_t(n)});
       continue;
     }
+    if (pass < 3) continue;
     // Runs of exactly three passing tetrahedra, bounded by failing ones or a free end.
     const auto ok = [&](std::size_t k) { return passing[ring.tetrahedra[k % n]] != 0; };
     if (ring.closed) {
@@ -195,24 +214,27 @@ std::vector<Motif> find_motifs(const std::vector<Tetrahedron>& tets,
       for (std::size_t k = begin + 1; k < begin + 1 + n;) {
         std::size_t len = 0;
         while (len < n && k + len < begin + 1 + n && ok(k + len)) ++len;
-        if (len == 3) triplets.push_back(make_motif(tets, ring, 3, k % n, 3));
+        if (len == 3) triplets.push_back({3, ri, std::uint32_t(k % n), 3});
         k += len + 1;
       }
     } else {
       for (std::size_t k = 0; k < n;) {
         std::size_t len = 0;
         while (k + len < n && ok(k + len)) ++len;
-        if (len == 3) triplets.push_back(make_motif(tets, ring, 3, k, 3));
+        if (len == 3) triplets.push_back({3, ri, std::uint32_t(k), 3});
         k += len + 1;
       }
     }
   }
-  for (Motif& m : triplets) {
-    const bool on_ring = std::any_of(m.tetrahedra.begin(), m.tetrahedra.end(),
-                                     [&](std::uint32_t t) { return on_closed_ring[t] != 0; });
-    if (!on_ring) closed.push_back(std::move(m));
+  for (const MotifRef& m : triplets) {
+    const EdgeRing& ring = rings[m.ring];
+    bool on_ring = false;
+    for (std::uint32_t k = 0; k < m.count; ++k)
+      on_ring =
+          on_ring || on_closed_ring[ring.tetrahedra[(m.first + k) % ring.tetrahedra.size()]] != 0;
+    if (!on_ring) found.push_back(m);
   }
-  return closed;
+  return found;
 }
 
 }  // namespace
@@ -286,8 +308,11 @@ PolytetrahedralResult polytetrahedral_analysis(const core::AtomicModel& model,
       }
     std::array<std::vector<std::uint8_t>, 4> in_fold;
     for (auto& v : in_fold) v.assign(tets.size(), 0);
-    for (const Motif& m : find_motifs(tets, rings, pass))
-      for (std::uint32_t t : m.tetrahedra) in_fold[std::size_t(m.fold - 3)][t] = 1;
+    for (const MotifRef& m : find_motifs(tets, rings, pass)) {
+      const auto& ring = rings[m.ring].tetrahedra;
+      for (std::uint32_t k = 0; k < m.count; ++k)
+        in_fold[std::size_t(m.fold - 3)][ring[(m.first + k) % ring.size()]] = 1;
+    }
     for (std::size_t f = 0; f < 4; ++f) {
       std::size_t c = 0;
       for (std::uint8_t x : in_fold[f]) c += x;
@@ -300,19 +325,23 @@ PolytetrahedralResult polytetrahedral_analysis(const core::AtomicModel& model,
   };
   const auto steps =
       static_cast<std::size_t>(std::floor((p.delta_max - p.delta_min) / p.delta_step + 1e-9) + 1);
+  std::vector<Step> scan(steps);
+  core::parallel_for(
+      ctx, 0, steps,
+      [&](std::size_t s) { scan[s] = step_at(p.delta_min + double(s) * p.delta_step); },
+      core::Schedule::kDynamic);
   for (std::size_t s = 0; s < steps; ++s) {
-    const double delta = p.delta_min + double(s) * p.delta_step;
-    const Step step = step_at(delta);
-    out.delta.push_back(delta);
-    out.fraction.push_back(step.fraction);
-    out.passing.push_back(step.passing);
-    out.atoms_in_tetrahedra.push_back(step.atoms_in_tetrahedra);
+    out.delta.push_back(p.delta_min + double(s) * p.delta_step);
+    out.fraction.push_back(scan[s].fraction);
+    out.passing.push_back(scan[s].passing);
+    out.atoms_in_tetrahedra.push_back(scan[s].atoms_in_tetrahedra);
   }
   const Step analysis = step_at(p.delta_analysis);
   out.analysis_fraction = analysis.fraction;
   out.analysis_passing = analysis.passing;
   out.analysis_atoms_in_tetrahedra = analysis.atoms_in_tetrahedra;
-  out.motifs = find_motifs(tets, rings, passing_at(p.delta_analysis));
+  for (const MotifRef& m : find_motifs(tets, rings, passing_at(p.delta_analysis)))
+    out.motifs.push_back(make_motif(tets, rings[m.ring], m.fold, m.first, m.count));
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "vitrum/analysis/boo.hpp"
+#include "vitrum/analysis/density.hpp"
 #include "vitrum/analysis/pair_distribution.hpp"
 #include "vitrum/analysis/pbn.hpp"
 #include "vitrum/analysis/polytetrahedral.hpp"
@@ -21,7 +22,8 @@ namespace vitrum::app {
 enum class PlotOutput { kPng, kNone };
 
 struct AnalyzeParams {
-  std::string analyses = "gr,boo,voronoi,sro,motifs,pbn";  ///< comma-separated subset to run
+  std::string analyses =
+      "gr,boo,voronoi,sro,motifs,pbn,density";  ///< comma-separated subset to run
   double rc_A = 0.0;  ///< neighbour cutoff; 0 = first valley of g(r) (PHYSICS.md §7)
   /// Species groups "NAME=El,El; NAME=El" (e.g. "Zr=Zr; X=Cu,Ni,Al"): partial g(r) between
   /// groups, and with exactly two groups the pseudo-binary SRO of seed 002 (A first).
@@ -32,6 +34,7 @@ struct AnalyzeParams {
   analysis::VoronoiParams voronoi;
   analysis::PolytetrahedralParams motifs;
   analysis::PbnParams pbn;
+  analysis::DensityFieldParams density{1.0, 0.0};  ///< sigma_A 0: rc
   PlotOutput plots = PlotOutput::kPng;
 
   core::ParamSet params();

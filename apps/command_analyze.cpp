@@ -13,11 +13,13 @@
 #include <sstream>
 
 #include "analyze.hpp"
+#include "vitrum/analysis/density.hpp"
 #include "vitrum/analysis/model_checks.hpp"
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/analysis/sro.hpp"
 #include "vitrum/core/elements.hpp"
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/fft.hpp"
 #include "vitrum/core/hdf5_file.hpp"
 #include "vitrum/core/io_atoms.hpp"
 #include "vitrum/core/io_png.hpp"
@@ -26,7 +28,7 @@
 namespace vitrum::app {
 
 namespace {
-const std::vector<std::string> kAnalyses{"gr", "boo", "voronoi", "sro", "motifs", "pbn"};
+const std::vector<std::string> kAnalyses{"gr", "boo", "voronoi", "sro", "motifs", "pbn", "density"};
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
@@ -46,8 +48,10 @@ std::vector<std::string> split(const std::string& text, char sep) {
 
 core::ParamSet AnalyzeParams::params() {
   core::ParamSet p;
-  p.add("analyses", analyses, "",
-        "analyses to run, comma-separated: gr, boo, voronoi, sro, motifs, pbn (pbn implies motifs)")
+  p.add(
+       "analyses", analyses, "",
+       "analyses to run, comma-separated: gr, boo, voronoi, sro, motifs, pbn, density (pbn implies "
+       "motifs, density implies voronoi)")
       .add("rc_A", rc_A, "Å",
            "neighbour cutoff for BOO, SRO and tetrahedra; 0: first valley of g(r)")
       .add("groups", groups, "",
@@ -93,6 +97,9 @@ core::ParamSet AnalyzeParams::params() {
       .add("motifs.delta_analysis", motifs.delta_analysis, "",
            "δ_max of the motif list, the PB networks and the summary (seed 001: 0.255)")
       .add("pbn.min_network_size", pbn.min_network_size, "", "smallest PB network reported")
+      .add("density.grid_A", density.grid_A, "Å", "sample spacing of the mass-density field")
+      .add("density.sigma_A", density.sigma_A, "Å",
+           "Gaussian width of the mass-density field; 0: rc (PHYSICS.md §7)")
       .add_choice("plots", plots, {{"png", PlotOutput::kPng}, {"none", PlotOutput::kNone}},
                   "PNG plots beside --out: g(r), Voronoi-index histogram, motif fractions vs δ, "
                   "PB-network sizes");
@@ -104,9 +111,9 @@ std::vector<std::string> AnalyzeParams::selected() const {
   for (const std::string& n : names)
     if (std::find(kAnalyses.begin(), kAnalyses.end(), n) == kAnalyses.end())
       throw InputError("analyses = \"" + analyses + "\": unknown analysis \"" + n +
-                       "\"; allowed: gr, boo, voronoi, sro, motifs, pbn");
+                       "\"; allowed: gr, boo, voronoi, sro, motifs, pbn, density");
   if (names.empty())
-    throw InputError("analyses is empty; allowed: gr, boo, voronoi, sro, motifs, pbn");
+    throw InputError("analyses is empty; allowed: gr, boo, voronoi, sro, motifs, pbn, density");
   return names;
 }
 
@@ -142,6 +149,9 @@ void AnalyzeParams::validate() const {
   m.rc_A = rc_A > 0 ? rc_A : 3.0;  // rc itself is checked when known
   m.validate();
   pbn.validate();
+  analysis::DensityFieldParams d = density;
+  if (d.sigma_A == 0.0) d.sigma_A = 3.0;  // rc, checked when known
+  d.validate();
 }
 
 std::string analyze_defaults_toml() { return AnalyzeParams().params().to_toml(); }
@@ -331,12 +341,15 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
   summary["rc_A"] = rc;
   summary["rc_source"] = rc_source;
 
-  const analysis::NeighborQuery query(model, analysis::NeighborParams{rc});
-  const analysis::NeighborList neighbors(query, run.execution);
-  std::vector<std::int32_t> first_shell(n);
-  for (std::size_t i = 0; i < n; ++i) first_shell[i] = std::int32_t(neighbors.count(i));
-  write_vector(writer, "/per_atom/cn_rc", first_shell);
-  summary["cn_rc_mean"] = double(neighbors.total()) / double(n);
+  // The first-shell neighbour list serves BOO and SRO only.
+  std::optional<analysis::NeighborList> neighbors;
+  if (wants("boo") || wants("sro")) {
+    neighbors.emplace(analysis::NeighborQuery(model, analysis::NeighborParams{rc}), run.execution);
+    std::vector<std::int32_t> first_shell(n);
+    for (std::size_t i = 0; i < n; ++i) first_shell[i] = std::int32_t(neighbors->count(i));
+    write_vector(writer, "/per_atom/cn_rc", first_shell);
+    summary["cn_rc_mean"] = double(neighbors->total()) / double(n);
+  }
 
   std::vector<std::uint8_t> crystalline;
   if (wants("boo")) {
@@ -346,7 +359,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     bp.degrees.clear();
     for (double l : p.boo_degrees) bp.degrees.push_back(int(l));
     const analysis::BooResult boo =
-        analysis::bond_orientational_order(model, neighbors, bp, run.execution);
+        analysis::bond_orientational_order(model, *neighbors, bp, run.execution);
     for (std::size_t d = 0; d < boo.degrees.size(); ++d) {
       const std::string l = std::to_string(boo.degrees[d]);
       write_vector(writer, "/per_atom/Q" + l + "bar", boo.qbar[d]);
@@ -364,7 +377,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
   }
 
   std::optional<analysis::VoronoiResult> voronoi;
-  if (wants("voronoi")) {
+  if (wants("voronoi") || wants("density")) {
     const auto start = Clock::now();
     voronoi = analysis::voronoi_analysis(model, p.voronoi, run.execution);
     std::vector<std::int32_t> index(4 * n);
@@ -398,7 +411,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     sp.rc_A = rc;
     const auto groups = p.parsed_groups();
     if (groups.size() == 2) sp.pseudo_binary = groups;
-    const analysis::ShortRangeOrder sro = analysis::short_range_order(model, neighbors, sp);
+    const analysis::ShortRangeOrder sro = analysis::short_range_order(model, *neighbors, sp);
     const std::size_t ns = sro.species.size();
     nlohmann::json wc, cn;
     for (std::size_t a = 0; a < ns; ++a)
@@ -425,6 +438,23 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
                                          {"alpha_warren_cowley", pb.alpha_warren_cowley}};
     }
   }
+  if (wants("density")) {
+    const auto start = Clock::now();
+    analysis::DensityFieldParams dp = p.density;
+    if (dp.sigma_A == 0.0) dp.sigma_A = rc;
+    core::FftPlanCache ffts;
+    const core::Volume field = analysis::mass_density_field(
+        model, voronoi->volume_A3, voronoi->surface, dp, ffts, run.execution);
+    writer.write_emd<3>("mass_density", field, {{{"z", "Å", {}}, {"y", "Å", {}}, {"x", "Å", {}}}});
+    double sum = 0;
+    for (float v : field.values()) sum += v;
+    summary["mass_density_mean_g_per_cm3"] = sum / double(field.values().size());
+    summary["mass_density_sigma_A"] = dp.sigma_A;
+    run.logger.info("mass density field: " + std::to_string(field.extent(0)) + "×" +
+                    std::to_string(field.extent(1)) + "×" + std::to_string(field.extent(2)) +
+                    " samples (" + seconds_since(start) + ")");
+  }
+
   std::optional<analysis::PolytetrahedralResult> motifs;
   std::optional<analysis::PbnResult> pbn;
   if (wants("motifs") || wants("pbn")) {

@@ -119,7 +119,7 @@ def main():
         pair("g(r)", v + "gr", peers_gr)
         pair("BOO", v + "boo", peers_boo)
         pair("Voronoi", v + "voronoi", peers_vor)
-        pair("all", v + "gr,boo,voronoi,sro", [])
+        pair("all", v + "gr,boo,voronoi,sro,motifs,pbn,density", [])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -73,6 +73,10 @@ assert s["crystalline_fraction"] == 1.0, s
 assert abs(s["Q6bar_mean"] - 0.574524) < 1e-6 and abs(s["Q4bar_mean"] - 0.190941) < 1e-6, s
 assert s["voronoi_top"][0]["index"] == [0, 12, 0, 0] and s["voronoi_top"][0]["fraction"] == 1.0
 assert s["units"]["rc_A"] == "Å"
+# Mass density of fcc Pd: 4 × 106.42 u per a³, in g/cm³ (1 u/Å³ = 1.66054 g/cm³).
+rho_mass = 4 * 106.42 * 1.66053906660 / a ** 3
+assert abs(s["mass_density_mean_g_per_cm3"] - rho_mass) < 1e-4 * rho_mass, s
+
 with h5py.File("one.h5") as f:
     assert abs(f.attrs["rc"] - s["rc_A"]) < 1e-12
     r, g = f["gr/r"][:], f["gr/g"][:]
@@ -91,6 +95,8 @@ with h5py.File("one.h5") as f:
     assert (pa["crystalline"][:] == 1).all() and np.allclose(pa["boo_norm"][:], 1, atol=1e-6)
     assert (pa["surface"][:] == 0).all()
     assert f["meta"].attrs["command"].startswith("vitrum")
+    d = f["data/mass_density/data"][:]
+    assert d.shape == (16, 16, 16) and abs(d.mean() - rho_mass) < 1e-4 * rho_mass, d.shape
 p = json.load(open("particle.json"))
 assert p["gr"]["normalization"] == "finite_window", p["gr"]
 assert 0 < p["voronoi_surface_cells"] < 500 and p["voronoi_interior_cells"] > 0, p

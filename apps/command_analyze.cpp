@@ -96,6 +96,8 @@ core::ParamSet AnalyzeParams::params() {
       .add("motifs.delta_step", motifs.delta_step, "", "step of the motif scan")
       .add("motifs.delta_analysis", motifs.delta_analysis, "",
            "δ_max of the motif list, the PB networks and the summary (seed 001: 0.255)")
+      .add("pbn.fold", pbn.fold, "",
+           "bipyramids of the network analysis: 5 (pentagonal, PBN), or 4 / 6")
       .add("pbn.min_network_size", pbn.min_network_size, "", "smallest PB network reported")
       .add("density.grid_A", density.grid_A, "Å", "sample spacing of the mass-density field")
       .add("density.sigma_A", density.sigma_A, "Å",
@@ -500,7 +502,8 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     write_vector(writer, "/pbn/vertex_sharing", pbn->vertex_sharing);
     write_vector(writer, "/pbn/edge_sharing", pbn->edge_sharing);
     summary["pbn"] = {
-        {"pentagonal_bipyramids", pbn->pentagonal_bipyramids},
+        {"fold", p.pbn.fold},
+        {"bipyramids", pbn->pentagonal_bipyramids},
         {"count", pbn->networks.size()},
         {"largest", pbn->networks.empty() ? 0 : pbn->networks.front().pbs},
         {"largest_length_A", pbn->networks.empty() ? 0.0 : pbn->networks.front().length_A},

@@ -14,6 +14,9 @@ namespace vitrum::analysis {
 using core::Vec3;
 
 void PbnParams::validate() const {
+  if (fold < 4 || fold > 6)
+    throw InputError("pbn.fold = " + std::to_string(fold) +
+                     " is out of range; allowed: 4, 5 or 6 (closed bipyramids)");
   if (min_network_size < 2)
     throw InputError("pbn.min_network_size = " + std::to_string(min_network_size) +
                      " is out of range; allowed: ≥ 2");
@@ -45,7 +48,7 @@ PbnResult pbn_analysis(const PolytetrahedralResult& r, const PbnParams& p) {
   p.validate();
   std::vector<const Motif*> pbs;
   for (const Motif& m : r.motifs)
-    if (m.fold == 5) pbs.push_back(&m);
+    if (m.fold == p.fold) pbs.push_back(&m);
   const std::size_t n = pbs.size();
   PbnResult out;
   out.pentagonal_bipyramids = n;
@@ -64,16 +67,17 @@ PbnResult pbn_analysis(const PolytetrahedralResult& r, const PbnParams& p) {
     // Bond ratios and the tilt of the axis from the ring plane's normal.
     double beta = 0, gamma = 0;
     Vec3 centre = Vec3::Zero();
-    for (std::size_t i = 0; i < 5; ++i) {
+    const std::size_t ring = m.ring.size();
+    for (std::size_t i = 0; i < ring; ++i) {
       const Vec3& x = positions[k].at(m.ring[i]);
-      const Vec3& y = positions[k].at(m.ring[(i + 1) % 5]);
+      const Vec3& y = positions[k].at(m.ring[(i + 1) % ring]);
       beta += 0.5 * (x.norm() + (x - axis[k]).norm());
       gamma += (x - y).norm();
       centre += x;
     }
-    beta /= 5.0;
-    gamma /= 5.0;
-    centre /= 5.0;
+    beta /= double(ring);
+    gamma /= double(ring);
+    centre /= double(ring);
     core::Mat3 scatter = core::Mat3::Zero();
     for (std::uint32_t a : m.ring) {
       const Vec3 d = positions[k].at(a) - centre;

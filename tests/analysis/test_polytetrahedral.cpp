@@ -8,6 +8,7 @@
 
 #include "structures.hpp"
 #include "vitrum/analysis/neighbors.hpp"
+#include "vitrum/analysis/pbn.hpp"
 #include "vitrum/analysis/polytetrahedral.hpp"
 #include "vitrum/core/error.hpp"
 
@@ -148,6 +149,31 @@ TEST(Polytetrahedral, DelaunayTetrahedraOfAGasTileTheBoxWithEmptyCircumspheres) 
   EXPECT_EQ(one.fraction, r.fraction);
 }
 
+TEST(Polytetrahedral, SquashedOctahedronIsOneQuadrilateralBipyramid) {
+  // Caps at ±1.7 Å on z, a square ring of radius 2 Å: the cap–cap axis (3.4 Å) is shorter than
+  // the ring diagonal (4 Å), so the four tetrahedra around it are the Delaunay ones: a closed
+  // 4-ring, one quadrilateral bipyramid; its network analysis gives α/γ = 3.4/(2√2); δ = 3.4/2.788
+  // − 1 = 0.22.
+  core::AtomicModel m(core::Cell::orthorhombic(20, 20, 20, {false, false, false}));
+  const core::Vec3 c(10, 10, 10);
+  m.add_atom(c + core::Vec3(0, 0, 1.7), 73);
+  m.add_atom(c - core::Vec3(0, 0, 1.7), 73);
+  for (const core::Vec3& d :
+       {core::Vec3(2, 0, 0), core::Vec3(0, 2, 0), core::Vec3(-2, 0, 0), core::Vec3(0, -2, 0)})
+    m.add_atom(c + d, 73);
+  const auto r = run(m, 3.7);
+  ASSERT_EQ(r.tetrahedra.size(), 4u);
+  ASSERT_EQ(r.motifs.size(), 1u);
+  EXPECT_EQ(r.motifs[0].fold, 4);
+  EXPECT_EQ(r.analysis_fraction[1], 1.0);
+  PbnParams q;
+  q.fold = 4;
+  const auto net = pbn_analysis(r, q);
+  ASSERT_EQ(net.pentagonal_bipyramids, 1u);
+  EXPECT_NEAR(net.alpha_over_gamma[0], 3.4 / (2 * std::sqrt(2.0)), 1e-9);
+  EXPECT_NEAR(net.theta_deg[0], 0.0, 1e-6);
+}
+
 TEST(Polytetrahedral, ValidatesItsInput) {
   PolytetrahedralParams p;
   p.delta_max = 0.01;
@@ -159,8 +185,6 @@ TEST(Polytetrahedral, ValidatesItsInput) {
 
 }  // namespace
 }  // namespace vitrum::analysis
-
-#include "vitrum/analysis/pbn.hpp"
 
 namespace vitrum::analysis {
 namespace {
@@ -215,8 +239,15 @@ TEST(PentagonalBipyramidNetworks, IdealBipyramidRatios) {
               2.0 * std::sqrt(1.0 - 1.0 / (4 * std::pow(std::sin(M_PI / 5), 2))), 1e-9);
   EXPECT_NEAR(pbn.beta_over_gamma[0], 1.0, 1e-9);
   EXPECT_TRUE(pbn.networks.empty());
+  // The same analysis of 4- and 6-fold bipyramids finds none here.
+  PbnParams other;
+  other.fold = 6;
+  EXPECT_EQ(pbn_analysis(motifs, other).pentagonal_bipyramids, 0u);
   PbnParams bad;
   bad.min_network_size = 1;
+  EXPECT_THROW(bad.validate(), InputError);
+  bad = PbnParams{};
+  bad.fold = 3;
   EXPECT_THROW(bad.validate(), InputError);
 }
 

@@ -121,7 +121,7 @@ import h5py
 s = json.load(open("ico.json"))
 assert s["tetrahedra"] == 20 and s["motif_fraction"]["5"] == 1.0, s
 p = s["pbn"]
-assert p["pentagonal_bipyramids"] == 12 and p["count"] == 1 and p["largest"] == 12, p
+assert p["fold"] == 5 and p["bipyramids"] == 12 and p["count"] == 1 and p["largest"] == 12, p
 assert abs(p["dihedral_mean_deg"] - 116.565) < 1e-3 and p["full_icosahedra"] == 1, p
 assert s["voronoi_top"] == [{"index": [0, 0, 12, 0], "fraction": 1.0}], s["voronoi_top"]
 assert s["voronoi_interior_cells"] == 1, s

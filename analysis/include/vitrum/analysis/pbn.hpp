@@ -1,7 +1,8 @@
 #pragma once
 /// \file
 /// Pentagonal-bipyramid networks (PHYSICS.md §7; seed 001 Methods), built on the motifs of
-/// polytetrahedral.hpp at δ_analysis.
+/// polytetrahedral.hpp at δ_analysis; the same analysis runs for quadrilateral or hexagonal
+/// bipyramids with `fold` = 4 or 6 ("PB" below is then that bipyramid).
 ///  - Two PBs sharing one tetrahedron are vertex-sharing, sharing two (five atoms)
 ///    edge-sharing. Per PB: counts of both; fractions of PBs that share no vertex and that
 ///    have ≥ 1 edge-sharing neighbour.
@@ -23,6 +24,7 @@
 namespace vitrum::analysis {
 
 struct PbnParams {
+  int fold = 5;              ///< bipyramids analysed: 4, 5 (pentagonal, default) or 6
   int min_network_size = 5;  ///< networks smaller than this are not reported (seed 001: 5)
   /// Throws InputError naming the field, its value and the allowed range.
   void validate() const;
@@ -35,9 +37,9 @@ struct PbnNetwork {
 };
 
 struct PbnResult {
-  std::size_t pentagonal_bipyramids = 0;
-  std::vector<int> vertex_sharing;  ///< per PB (order of the 5-fold motifs)
-  std::vector<int> edge_sharing;    ///< per PB
+  std::size_t pentagonal_bipyramids = 0;  ///< bipyramids of the chosen fold
+  std::vector<int> vertex_sharing;        ///< per PB (order of the 5-fold motifs)
+  std::vector<int> edge_sharing;          ///< per PB
   double fraction_sharing_no_vertex = 0;
   double fraction_with_edge_sharing = 0;
   std::vector<PbnNetwork> networks;      ///< ≥ min_network_size, largest first

@@ -399,9 +399,13 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     summary["distorted_icosahedra_fraction"] = voronoi->distorted_icosahedra_fraction;
     summary["voronoi_interior_cells"] = voronoi->interior_cells;
     summary["voronoi_surface_cells"] = n - voronoi->interior_cells;
+    summary["voronoi_strict_interior_cells"] = voronoi->strict_interior_cells;
+    summary["cn_mean_strict_interior"] = voronoi->cn_mean_strict_interior;
+    write_vector(writer, "/per_atom/near_surface", voronoi->near_surface);
     summary["voronoi_surface_handling"] =
         "cells touching the clipping walls (finite axes) are flagged in /per_atom/surface and "
-        "excluded from the statistics";
+        "excluded from the statistics; bounded cells next to them are flagged in "
+        "/per_atom/near_surface and cn_mean_strict_interior leaves them out too";
     run.logger.info("Voronoi: most frequent " +
                     (voronoi->populations.empty() ? std::string("-")
                                                   : index_text(voronoi->populations[0].index)) +

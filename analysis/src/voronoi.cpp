@@ -104,15 +104,33 @@ VoronoiResult voronoi_analysis(const core::AtomicModel& model, const VoronoiPara
   out.cn.assign(n, 0);
   out.volume_A3.assign(n, 0.0);
   out.surface.assign(n, 0);
+  std::vector<std::vector<std::uint32_t>> touching(n);  // atoms sharing a face (unregulated)
   detail::for_each_voronoi_cell(
       model, p.wall_margin_A, ctx,
       [&](std::size_t i, detail::CellScratch& scratch, const StartBox& box) {
+        std::vector<int> ids;
+        scratch.cell.neighbors(ids);
+        for (int id : ids)
+          if (id >= 0) touching[i].push_back(scratch.neighbors[std::size_t(id)].j);
         const CellOutcome c = regulated_cell(scratch, box, p);
         out.index[i] = c.index;
         out.cn[i] = c.cn;
         out.volume_A3[i] = c.volume_A3;
         out.surface[i] = c.surface ? 1 : 0;
       });
+
+  out.near_surface.assign(n, 0);
+  double strict_cn = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (out.surface[i]) continue;
+    for (std::uint32_t j : touching[i]) out.near_surface[i] |= out.surface[j];
+    if (!out.near_surface[i]) {
+      ++out.strict_interior_cells;
+      strict_cn += out.cn[i];
+    }
+  }
+  out.cn_mean_strict_interior =
+      strict_cn / double(std::max<std::size_t>(out.strict_interior_cells, 1));
 
   std::map<VoronoiIndex, std::size_t> histogram;
   double cn_sum = 0, n5_sum = 0, icosahedral = 0;

@@ -61,6 +61,8 @@ TEST(Voronoi, IcosahedronCentreIsFivefold) {
   EXPECT_NEAR(v.volume_A3[0], 5.550291 * 1.4 * 1.4 * 1.4, 1e-4);
   for (std::size_t i = 1; i < m.size(); ++i) EXPECT_EQ(v.surface[i], 1) << i;
   EXPECT_EQ(v.interior_cells, 1u);
+  EXPECT_EQ(v.near_surface[0], 1);  // every neighbour of the centre is a surface cell
+  EXPECT_EQ(v.strict_interior_cells, 0u);
   EXPECT_EQ(v.distorted_icosahedra_fraction, 1.0);
   EXPECT_EQ(v.five_edged_face_fraction, 1.0);
 }
@@ -85,6 +87,14 @@ TEST(Voronoi, FiniteFccSampleFlagsOnlyItsSurface) {
     interior += v.surface[i] ? 0 : 1;
   }
   EXPECT_EQ(v.interior_cells, interior);
+  // Strictly interior cells: bounded and not next to a surface cell; all bulk ⟨0,12,0,0⟩.
+  EXPECT_GT(v.strict_interior_cells, 0u);
+  EXPECT_LT(v.strict_interior_cells, v.interior_cells);
+  EXPECT_EQ(v.cn_mean_strict_interior, 12.0);
+  for (std::size_t i = 0; i < ball.size(); ++i) {
+    if (v.surface[i] || v.near_surface[i]) continue;
+    EXPECT_EQ(v.index[i], (VoronoiIndex{0, 12, 0, 0}));
+  }
 }
 
 TEST(Voronoi, RegulationRemovesTheSmallFacesOfANoisyCrystal) {

@@ -10,6 +10,7 @@
 #include "cli.hpp"
 #include "vitrum/analysis/boo.hpp"
 #include "vitrum/analysis/density.hpp"
+#include "vitrum/analysis/interface.hpp"
 #include "vitrum/analysis/pair_distribution.hpp"
 #include "vitrum/analysis/pbn.hpp"
 #include "vitrum/analysis/polytetrahedral.hpp"
@@ -23,7 +24,7 @@ enum class PlotOutput { kPng, kNone };
 
 struct AnalyzeParams {
   std::string analyses =
-      "gr,boo,voronoi,sro,motifs,pbn,density";  ///< comma-separated subset to run
+      "gr,boo,voronoi,sro,motifs,pbn,density,interface";  ///< comma-separated subset to run
   double rc_A = 0.0;  ///< neighbour cutoff; 0 = first valley of g(r) (PHYSICS.md §7)
   /// Species groups "NAME=El,El; NAME=El" (e.g. "Zr=Zr; X=Cu,Ni,Al"): partial g(r) between
   /// groups, and with exactly two groups the pseudo-binary SRO of seed 002 (A first).
@@ -34,7 +35,8 @@ struct AnalyzeParams {
   analysis::VoronoiParams voronoi;
   analysis::PolytetrahedralParams motifs;
   analysis::PbnParams pbn;
-  analysis::DensityFieldParams density{1.0, 0.0};  ///< sigma_A 0: rc
+  analysis::DensityFieldParams density{1.0, 0.0};              ///< sigma_A 0: rc
+  analysis::InterfaceParams interface { 0.0, 13, 15.0, 0.5 };  ///< link_A 0: rc
   PlotOutput plots = PlotOutput::kPng;
 
   core::ParamSet params();

@@ -14,6 +14,7 @@
 
 #include "analyze.hpp"
 #include "vitrum/analysis/density.hpp"
+#include "vitrum/analysis/interface.hpp"
 #include "vitrum/analysis/model_checks.hpp"
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/analysis/sro.hpp"
@@ -28,7 +29,8 @@
 namespace vitrum::app {
 
 namespace {
-const std::vector<std::string> kAnalyses{"gr", "boo", "voronoi", "sro", "motifs", "pbn", "density"};
+const std::vector<std::string> kAnalyses{"gr",     "boo", "voronoi", "sro",
+                                         "motifs", "pbn", "density", "interface"};
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
@@ -99,6 +101,12 @@ core::ParamSet AnalyzeParams::params() {
       .add("pbn.fold", pbn.fold, "",
            "bipyramids of the network analysis: 5 (pentagonal, PBN), or 4 / 6")
       .add("pbn.min_network_size", pbn.min_network_size, "", "smallest PB network reported")
+      .add("interface.link_A", interface.link_A, "Å",
+           "crystalline atoms this close form one nucleus; 0: rc")
+      .add("interface.min_nucleus_atoms", interface.min_nucleus_atoms, "",
+           "smallest crystal nucleus of the interface fit")
+      .add("interface.max_distance_A", interface.max_distance_A, "Å",
+           "amorphous atoms farther from every nucleus are not fitted")
       .add("density.grid_A", density.grid_A, "Å", "sample spacing of the mass-density field")
       .add("density.sigma_A", density.sigma_A, "Å",
            "Gaussian width of the mass-density field; 0: rc (PHYSICS.md §7)")
@@ -113,9 +121,10 @@ std::vector<std::string> AnalyzeParams::selected() const {
   for (const std::string& n : names)
     if (std::find(kAnalyses.begin(), kAnalyses.end(), n) == kAnalyses.end())
       throw InputError("analyses = \"" + analyses + "\": unknown analysis \"" + n +
-                       "\"; allowed: gr, boo, voronoi, sro, motifs, pbn, density");
+                       "\"; allowed: gr, boo, voronoi, sro, motifs, pbn, density, interface");
   if (names.empty())
-    throw InputError("analyses is empty; allowed: gr, boo, voronoi, sro, motifs, pbn, density");
+    throw InputError(
+        "analyses is empty; allowed: gr, boo, voronoi, sro, motifs, pbn, density, interface");
   return names;
 }
 
@@ -154,6 +163,9 @@ void AnalyzeParams::validate() const {
   analysis::DensityFieldParams d = density;
   if (d.sigma_A == 0.0) d.sigma_A = 3.0;  // rc, checked when known
   d.validate();
+  analysis::InterfaceParams in = interface;
+  if (in.link_A == 0.0) in.link_A = 3.0;  // rc, checked when known
+  in.validate();
 }
 
 std::string analyze_defaults_toml() { return AnalyzeParams().params().to_toml(); }
@@ -345,7 +357,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
 
   // The first-shell neighbour list serves BOO and SRO only.
   std::optional<analysis::NeighborList> neighbors;
-  if (wants("boo") || wants("sro")) {
+  if (wants("boo") || wants("sro") || wants("interface")) {
     neighbors.emplace(analysis::NeighborQuery(model, analysis::NeighborParams{rc}), run.execution);
     std::vector<std::int32_t> first_shell(n);
     for (std::size_t i = 0; i < n; ++i) first_shell[i] = std::int32_t(neighbors->count(i));
@@ -354,7 +366,8 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
   }
 
   std::vector<std::uint8_t> crystalline;
-  if (wants("boo")) {
+  std::vector<double> boo_norm;
+  if (wants("boo") || wants("interface")) {
     const auto start = Clock::now();
     analysis::BooParams bp = p.boo;
     bp.rc_A = rc;
@@ -372,6 +385,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
       write_vector(writer, "/per_atom/boo_norm", boo.boo_norm);
       write_vector(writer, "/per_atom/crystalline", boo.crystalline);
       crystalline = boo.crystalline;
+      boo_norm = boo.boo_norm;
       summary["crystalline_fraction"] = boo.crystalline_fraction;
     }
     run.logger.info("BOO: crystalline fraction " + std::to_string(boo.crystalline_fraction) + " (" +
@@ -461,6 +475,26 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
                     " samples (" + seconds_since(start) + ")");
   }
 
+  if (wants("interface") && !crystalline.empty()) {
+    analysis::InterfaceParams ip = p.interface;
+    if (ip.link_A == 0.0) ip.link_A = rc;
+    const analysis::InterfaceResult in =
+        analysis::crystal_interface(model, boo_norm, crystalline, ip, run.execution);
+    write_vector(writer, "/per_atom/interface_distance", in.signed_distance_A, "Å");
+    write_vector(writer, "/interface/x", in.profile_x_A, "Å");
+    write_vector(writer, "/interface/boo_norm", in.profile_boo);
+    std::vector<std::int32_t> counts(in.profile_count.begin(), in.profile_count.end());
+    write_vector(writer, "/interface/count", counts);
+    summary["interface"] = {{"nuclei", in.nuclei},
+                            {"largest_nucleus_atoms", in.nuclei ? in.nucleus_atoms[0] : 0},
+                            {"fitted_atoms", in.fit.points},
+                            {"d_c_A", in.fit.d_c_A},
+                            {"a", in.fit.a},
+                            {"b", in.fit.b},
+                            {"rms", in.fit.rms},
+                            {"d_c_at_search_bound", in.fit.at_bound}};
+  }
+
   std::optional<analysis::PolytetrahedralResult> motifs;
   std::optional<analysis::PbnResult> pbn;
   if (wants("motifs") || wants("pbn")) {
@@ -540,6 +574,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
              {"motif_fraction", "tetrahedra in n-fold motifs / passing tetrahedra at motif_delta"},
              {"pbn.largest", "PBs"},
              {"pbn.largest_length_A", "Å"},
+             {"interface.d_c_A", "Å (fit of a e^(-x/d_c) + b to normalised BOO vs distance)"},
              {"sro.warren_cowley_alpha", "1 (Warren–Cowley α_ab = 1 − P(b|a)/c_b)"}};
     summary["units"] = units;
     core::write_stream_atomically(json_path,

@@ -11,6 +11,8 @@
 #include "vitrum/analysis/boo.hpp"
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/analysis/pair_distribution.hpp"
+#include "vitrum/analysis/pbn.hpp"
+#include "vitrum/analysis/polytetrahedral.hpp"
 #include "vitrum/analysis/voronoi.hpp"
 #include "vitrum/core/rng.hpp"
 
@@ -92,6 +94,18 @@ void BM_Voronoi(benchmark::State& state) {
   finish(state, m);
 }
 
+void BM_PolytetrahedralAndPbn(benchmark::State& state) {
+  const auto& m = noisy_fcc(int(state.range(0)));
+  analysis::PolytetrahedralParams p;
+  p.rc_A = kRc;
+  for (auto _ : state) {
+    const auto motifs = analysis::polytetrahedral_analysis(m, {}, p, kAllCores);
+    const auto pbn = analysis::pbn_analysis(motifs, {});
+    benchmark::DoNotOptimize(pbn.networks.data());
+  }
+  finish(state, m);
+}
+
 BENCHMARK(BM_NeighborList)->Arg(20)->Arg(40)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_PairDistribution)->Arg(20)->Arg(40)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_BondOrientationalOrder)
@@ -105,5 +119,6 @@ BENCHMARK(BM_Voronoi)
     ->Args({40, 1})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+BENCHMARK(BM_PolytetrahedralAndPbn)->Arg(20)->Arg(40)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace

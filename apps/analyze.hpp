@@ -11,6 +11,7 @@
 #include "vitrum/analysis/boo.hpp"
 #include "vitrum/analysis/density.hpp"
 #include "vitrum/analysis/interface.hpp"
+#include "vitrum/analysis/mro.hpp"
 #include "vitrum/analysis/pair_distribution.hpp"
 #include "vitrum/analysis/pbn.hpp"
 #include "vitrum/analysis/polytetrahedral.hpp"
@@ -35,8 +36,10 @@ struct AnalyzeParams {
   analysis::VoronoiParams voronoi;
   analysis::PolytetrahedralParams motifs;
   analysis::PbnParams pbn;
-  analysis::DensityFieldParams density{1.0, 0.0};              ///< sigma_A 0: rc
-  analysis::InterfaceParams interface { 0.0, 13, 15.0, 0.5 };  ///< link_A 0: rc
+  analysis::DensityFieldParams density{1.0, 0.0};               ///< sigma_A 0: rc
+  analysis::InterfaceParams interface_fit{0.0, 13, 15.0, 0.5};  ///< link_A 0: rc
+  std::string mro_solute;  ///< solute-centre elements, comma-separated ("Ir,Pt")
+  analysis::MroParams mro;
   PlotOutput plots = PlotOutput::kPng;
 
   core::ParamSet params();
@@ -45,6 +48,8 @@ struct AnalyzeParams {
   void validate() const;
   /// The analyses to run, parsed from `analyses`.
   std::vector<std::string> selected() const;
+  /// The MRO parameters with the solute elements parsed; InputError if none is named.
+  analysis::MroParams mro_params() const;
   /// The groups parsed from `groups`.
   std::vector<analysis::SpeciesGroup> parsed_groups() const;
 };

@@ -16,6 +16,7 @@
 #include "vitrum/analysis/density.hpp"
 #include "vitrum/analysis/interface.hpp"
 #include "vitrum/analysis/model_checks.hpp"
+#include "vitrum/analysis/mro.hpp"
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/analysis/sro.hpp"
 #include "vitrum/core/elements.hpp"
@@ -29,8 +30,8 @@
 namespace vitrum::app {
 
 namespace {
-const std::vector<std::string> kAnalyses{"gr",     "boo", "voronoi", "sro",
-                                         "motifs", "pbn", "density", "interface"};
+const std::vector<std::string> kAnalyses{"gr",  "boo",     "voronoi",   "sro", "motifs",
+                                         "pbn", "density", "interface", "mro"};
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
@@ -101,12 +102,19 @@ core::ParamSet AnalyzeParams::params() {
       .add("pbn.fold", pbn.fold, "",
            "bipyramids of the network analysis: 5 (pentagonal, PBN), or 4 / 6")
       .add("pbn.min_network_size", pbn.min_network_size, "", "smallest PB network reported")
-      .add("interface.link_A", interface.link_A, "Å",
+      .add("interface.link_A", interface_fit.link_A, "Å",
            "crystalline atoms this close form one nucleus; 0: rc")
-      .add("interface.min_nucleus_atoms", interface.min_nucleus_atoms, "",
+      .add("interface.min_nucleus_atoms", interface_fit.min_nucleus_atoms, "",
            "smallest crystal nucleus of the interface fit")
-      .add("interface.max_distance_A", interface.max_distance_A, "Å",
+      .add("interface.max_distance_A", interface_fit.max_distance_A, "Å",
            "amorphous atoms farther from every nucleus are not fitted")
+      .add("mro.solute", mro_solute, "",
+           "solute-centre elements of the MRO analysis, e.g. \"Ir,Pt\" (seed 000 type 3)")
+      .add("mro.link_min_A", mro.link_min_A, "Å", "solute–solute links from this distance")
+      .add("mro.link_max_A", mro.link_max_A, "Å", "solute–solute links up to this distance")
+      .add("mro.tolerance_A", mro.tolerance_A, "Å",
+           "an atom joins a network this close to its site")
+      .add("mro.min_network_size", mro.min_network_size, "", "smallest MRO network reported")
       .add("density.grid_A", density.grid_A, "Å", "sample spacing of the mass-density field")
       .add("density.sigma_A", density.sigma_A, "Å",
            "Gaussian width of the mass-density field; 0: rc (PHYSICS.md §7)")
@@ -121,10 +129,11 @@ std::vector<std::string> AnalyzeParams::selected() const {
   for (const std::string& n : names)
     if (std::find(kAnalyses.begin(), kAnalyses.end(), n) == kAnalyses.end())
       throw InputError("analyses = \"" + analyses + "\": unknown analysis \"" + n +
-                       "\"; allowed: gr, boo, voronoi, sro, motifs, pbn, density, interface");
+                       "\"; allowed: gr, boo, voronoi, sro, motifs, pbn, density, interface, mro");
   if (names.empty())
     throw InputError(
-        "analyses is empty; allowed: gr, boo, voronoi, sro, motifs, pbn, density, interface");
+        "analyses is empty; allowed: gr, boo, voronoi, sro, motifs, pbn, density, interface, "
+        "mro");
   return names;
 }
 
@@ -163,9 +172,24 @@ void AnalyzeParams::validate() const {
   analysis::DensityFieldParams d = density;
   if (d.sigma_A == 0.0) d.sigma_A = 3.0;  // rc, checked when known
   d.validate();
-  analysis::InterfaceParams in = interface;
+  analysis::InterfaceParams in = interface_fit;
   if (in.link_A == 0.0) in.link_A = 3.0;  // rc, checked when known
   in.validate();
+  const std::vector<std::string> chosen = selected();
+  if (std::find(chosen.begin(), chosen.end(), "mro") != chosen.end()) mro_params();
+}
+
+analysis::MroParams AnalyzeParams::mro_params() const {
+  analysis::MroParams m = mro;
+  m.solute_Z.clear();
+  for (const std::string& symbol : split(mro_solute, ','))
+    m.solute_Z.push_back(core::element(symbol).Z);
+  if (m.solute_Z.empty())
+    throw InputError(
+        "analyses includes mro but mro.solute is empty; name the solute elements, "
+        "e.g. --set mro.solute=Ir,Pt");
+  m.validate();
+  return m;
 }
 
 std::string analyze_defaults_toml() { return AnalyzeParams().params().to_toml(); }
@@ -357,7 +381,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
 
   // The first-shell neighbour list serves BOO and SRO only.
   std::optional<analysis::NeighborList> neighbors;
-  if (wants("boo") || wants("sro") || wants("interface")) {
+  if (wants("boo") || wants("sro") || wants("interface") || wants("mro")) {
     neighbors.emplace(analysis::NeighborQuery(model, analysis::NeighborParams{rc}), run.execution);
     std::vector<std::int32_t> first_shell(n);
     for (std::size_t i = 0; i < n; ++i) first_shell[i] = std::int32_t(neighbors->count(i));
@@ -367,7 +391,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
 
   std::vector<std::uint8_t> crystalline;
   std::vector<double> boo_norm;
-  if (wants("boo") || wants("interface")) {
+  if (wants("boo") || wants("interface") || wants("mro")) {
     const auto start = Clock::now();
     analysis::BooParams bp = p.boo;
     bp.rc_A = rc;
@@ -476,7 +500,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
   }
 
   if (wants("interface") && !crystalline.empty()) {
-    analysis::InterfaceParams ip = p.interface;
+    analysis::InterfaceParams ip = p.interface_fit;
     if (ip.link_A == 0.0) ip.link_A = rc;
     const analysis::InterfaceResult in =
         analysis::crystal_interface(model, boo_norm, crystalline, ip, run.execution);
@@ -493,6 +517,36 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
                             {"b", in.fit.b},
                             {"rms", in.fit.rms},
                             {"d_c_at_search_bound", in.fit.at_bound}};
+  }
+
+  if (wants("mro")) {
+    const auto start = Clock::now();
+    const analysis::MroResult mro =
+        analysis::medium_range_order(model, boo_norm, p.mro_params(), run.execution);
+    std::vector<std::int32_t> size, kind;
+    std::vector<double> lattice, rms;
+    std::map<std::string, std::size_t> per_template;
+    for (const auto& net : mro.networks) {
+      size.push_back(std::int32_t(net.atoms.size()));
+      kind.push_back(std::int32_t(net.kind));
+      lattice.push_back(net.lattice_A);
+      rms.push_back(net.rms_A);
+      ++per_template[analysis::to_string(net.kind)];
+    }
+    write_vector(writer, "/mro/size", size);
+    write_vector(writer, "/mro/template", kind);
+    write_vector(writer, "/mro/lattice", lattice, "Å");
+    write_vector(writer, "/mro/rms", rms, "Å");
+    summary["mro"] = {
+        {"solute_atoms", mro.solute_atoms},
+        {"seeds", mro.seeds},
+        {"networks", mro.networks.size()},
+        {"per_template", per_template},
+        {"largest", mro.networks.empty() ? 0 : mro.networks[0].atoms.size()},
+        {"largest_template", mro.networks.empty() ? "" : analysis::to_string(mro.networks[0].kind)},
+        {"template_codes", "0 fcc, 1 hcp, 2 bcc, 3 sc"}};
+    run.logger.info("MRO: " + std::to_string(mro.networks.size()) + " networks (" +
+                    seconds_since(start) + ")");
   }
 
   std::optional<analysis::PolytetrahedralResult> motifs;

@@ -142,8 +142,9 @@ expect 2 '0\.2 Å apart.*\(overlap\.xyz\)' -- "$vitrum" analyze --model overlap.
 expect 2 'nan\.xyz' -- "$vitrum" analyze --model nan.xyz --out n.h5
 [[ ! -e e.h5 && ! -e o.h5 && ! -e n.h5 ]] && ok || bad "a failed analyze left its output behind"
 [[ -z $(ls | grep '\.tmp\.') ]] && ok || bad "a temporary file was left behind"
-expect 2 'analyses.*unknown analysis "mro"' -- "$vitrum" analyze --model fcc.xyz --out x.h5 \
-  --set analyses=gr,mro
+expect 2 'analyses.*unknown analysis "rings"' -- "$vitrum" analyze --model fcc.xyz --out x.h5 \
+  --set analyses=gr,rings
+expect 2 'mro.solute is empty' -- "$vitrum" analyze --model fcc.xyz --out x.h5 --set analyses=mro
 expect 2 'voronoi.regulation' -- "$vitrum" analyze --model fcc.xyz --out x.h5 \
   --set voronoi.regulation=ovito
 

@@ -84,11 +84,13 @@ core::Volume mass_density_field(const core::AtomicModel& model, std::span<const 
                  ? 0.0
                  : core::element(model.Z()[i]).mass_u / volume_A3[i] * kGramPerCm3PerUPerA3;
 
-  // Nearest atom of each sample, searched within a few mean spacings.
+  // Nearest atom of each sample, searched within 1.5 mean spacings: inside a dense sample
+  // every point is closer than that to an atom (Voronoi cells reach ≈ 0.8 spacings); a
+  // sample with no atom that close is outside (0).
   double box_volume = 1.0;
   for (int a = 0; a < 3; ++a) box_volume *= std::max(hi[a] - lo[a], 1.0);
   if (periodic == 3) box_volume = cell.volume_A3();
-  const double reach = 2.5 * std::cbrt(box_volume / double(n));
+  const double reach = 1.5 * std::cbrt(box_volume / double(n));
   const NeighborQuery query(model, NeighborParams{std::min(reach, 100.0)});
   core::AlignedVector<std::complex<float>> grid(total);
   core::parallel_for(ctx, 0, shape[0], [&](std::size_t iz) {

@@ -75,6 +75,9 @@ NeighborQuery::NeighborQuery(const core::AtomicModel& model, const NeighborParam
     reach_[a] = static_cast<int>(std::ceil(span_frac[a] / bin_width * (1.0 + 1e-12)));
     if (!periodic_[a]) reach_[a] = std::min(reach_[a], bins_[a] - 1);
   }
+  half_stencil_ = true;
+  for (int a = 0; a < 3; ++a)
+    if (periodic_[a] && bins_[a] < 2 * reach_[a] + 1) half_stencil_ = false;
   const std::size_t nbins = static_cast<std::size_t>(bins_[0]) * bins_[1] * bins_[2];
   bin_of_.resize(n);
   bin_start_.assign(nbins + 1, 0);

@@ -122,6 +122,40 @@ TEST(Neighbors, PointQueryFindsAtomsAroundAnyPoint) {
   EXPECT_GT(found, 0u);
 }
 
+// Unordered pairs (i ≤ j, displacement from i to j) from the half query, against the full one.
+void expect_half_query_gives_each_pair_once(const core::AtomicModel& m, double rc) {
+  const NeighborQuery q(m, NeighborParams{rc});
+  const auto canonical = [](std::size_t i, std::size_t j, Vec3 d) {
+    if (j < i || (i == j && std::lexicographical_compare(d.data(), d.data() + 3, Vec3(-d).data(),
+                                                         Vec3(-d).data() + 3))) {
+      std::swap(i, j);
+      d = -d;
+    }
+    return entry(i, j, d);
+  };
+  std::vector<Entry> half, full;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    q.for_each_neighbor_half(
+        i, [&](std::size_t j, const Vec3& d, double) { half.push_back(canonical(i, j, d)); });
+    q.for_each_neighbor(i, [&](std::size_t j, const Vec3& d, double) {
+      const Entry e = canonical(i, j, d);
+      if (e == entry(i, j, d)) full.push_back(e);  // keep the direction that is canonical
+    });
+  }
+  std::sort(half.begin(), half.end());
+  std::sort(full.begin(), full.end());
+  EXPECT_GT(full.size(), 100u);
+  EXPECT_EQ(half, full);
+}
+
+TEST(Neighbors, HalfQueryVisitsEachPairOnce) {
+  expect_half_query_gives_each_pair_once(ideal_gas(3000, 30.0, 21), 7.0);  // half stencil
+  expect_half_query_gives_each_pair_once(ideal_gas(200, 10.0, 22), 4.0);   // j ≥ i fallback
+  auto tri = ideal_gas(40, 6.0, 23);  // cutoff beyond half the cell: self-images
+  tri.cell().vectors_A << 6.0, 0.0, 0.0, 2.0, 5.5, 0.0, 1.0, 1.0, 5.8;
+  expect_half_query_gives_each_pair_once(tri, 5.0);
+}
+
 TEST(Neighbors, ListIsIdenticalForAnyThreadCount) {
   const auto m = ideal_gas(2000, 30.0, 13);
   const NeighborQuery q(m, NeighborParams{5.0});

@@ -54,8 +54,10 @@ class NeighborQuery {
     for_each_near<false>(frac_[i], bin_of_[i], i, std::forward<Visit>(visit));
   }
 
-  /// Like for_each_neighbor, but only for j ≥ i (j = i: periodic images of i, each direction
-  /// once): every pair once, for histograms that add both directions themselves.
+  /// Like for_each_neighbor, but each pair once, for histograms that add both directions
+  /// themselves: when every periodic axis has ≥ 2·reach + 1 bins, only the bins of a half
+  /// stencil (offsets lexicographically ≥ 0; in i's own bin only j > i) are searched, which
+  /// halves the work; otherwise every j ≥ i (j = i: images of i, each direction once).
   template <class Visit>
   void for_each_neighbor_half(std::size_t i, Visit&& visit) const {
     for_each_near<true>(frac_[i], bin_of_[i], i, std::forward<Visit>(visit));
@@ -91,6 +93,9 @@ class NeighborQuery {
         int by = 0, sy = 0;
         if (!wrap(1, b[1] + oy, by, sy)) continue;
         for (int oz = -reach_[2]; oz <= reach_[2]; ++oz) {
+          if constexpr (kHalf) {
+            if (half_stencil_ && (ox < 0 || (ox == 0 && (oy < 0 || (oy == 0 && oz < 0))))) continue;
+          }
           int bz = 0, sz = 0;
           if (!wrap(2, b[2] + oz, bz, sz)) continue;
           const std::size_t bin =
@@ -101,7 +106,7 @@ class NeighborQuery {
           for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {
             const std::uint32_t j = bin_atoms_[k];
             if constexpr (kHalf) {
-              if (j < self) continue;
+              if (half_stencil_ ? (ox == 0 && oy == 0 && oz == 0 && j <= self) : j < self) continue;
             }
             const Vec3 d = sorted_cartesian_[k] + offset;
             const double r2 = d.squaredNorm();
@@ -142,6 +147,7 @@ class NeighborQuery {
   std::array<double, 3> length_{};  ///< fractional extent of the bins per axis
   std::array<int, 3> bins_{1, 1, 1};
   std::array<int, 3> reach_{1, 1, 1};  ///< bins to search each side
+  bool half_stencil_ = false;          ///< every offset in reach names a distinct bin (see _half)
   std::vector<Vec3> frac_;             ///< fractional coordinates, wrapped on periodic axes
   std::vector<BinIndex> bin_of_;
   std::vector<std::uint32_t> bin_start_;  ///< CSR offsets into bin_atoms_, one per bin + 1

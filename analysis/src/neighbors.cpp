@@ -75,6 +75,20 @@ NeighborQuery::NeighborQuery(const core::AtomicModel& model, const NeighborParam
     reach_[a] = static_cast<int>(std::ceil(span_frac[a] / bin_width * (1.0 + 1e-12)));
     if (!periodic_[a]) reach_[a] = std::min(reach_[a], bins_[a] - 1);
   }
+  // Offsets ordered by the distance between bin centres (ties: lexicographic), fixed for the
+  // query, so every traversal order is the same for any thread count.
+  std::array<double, 3> bin_width_A{};
+  for (int a = 0; a < 3; ++a) bin_width_A[a] = length_[a] / bins_[a] / inverse_.col(a).norm();
+  for (int x = -reach_[0]; x <= reach_[0]; ++x)
+    for (int y = -reach_[1]; y <= reach_[1]; ++y)
+      for (int z = -reach_[2]; z <= reach_[2]; ++z) offsets_.push_back({x, y, z});
+  const auto weight = [&](const std::array<int, 3>& o) {
+    double d2 = 0;
+    for (int a = 0; a < 3; ++a) d2 += std::pow(o[a] * bin_width_A[a], 2);
+    return d2;
+  };
+  std::stable_sort(offsets_.begin(), offsets_.end(),
+                   [&](const auto& u, const auto& v) { return weight(u) < weight(v); });
   half_stencil_ = true;
   for (int a = 0; a < 3; ++a)
     if (periodic_[a] && bins_[a] < 2 * reach_[a] + 1) half_stencil_ = false;

@@ -86,40 +86,34 @@ class NeighborQuery {
     // Per visited bin: one Cartesian offset (image shift − r_i); per candidate: a subtraction
     // and a squared norm over positions stored contiguously in bin order.
     const Vec3 x_i = matrix_.transpose() * s_i;
-    for (int ox = -reach_[0]; ox <= reach_[0]; ++ox) {
-      int bx = 0, sx = 0;
-      if (!wrap(0, b[0] + ox, bx, sx)) continue;
-      for (int oy = -reach_[1]; oy <= reach_[1]; ++oy) {
-        int by = 0, sy = 0;
-        if (!wrap(1, b[1] + oy, by, sy)) continue;
-        for (int oz = -reach_[2]; oz <= reach_[2]; ++oz) {
-          if constexpr (kHalf) {
-            if (half_stencil_ && (ox < 0 || (ox == 0 && (oy < 0 || (oy == 0 && oz < 0))))) continue;
-          }
-          int bz = 0, sz = 0;
-          if (!wrap(2, b[2] + oz, bz, sz)) continue;
-          const std::size_t bin =
-              (static_cast<std::size_t>(bx) * bins_[1] + static_cast<std::size_t>(by)) * bins_[2] +
-              static_cast<std::size_t>(bz);
-          const bool unshifted = sx == 0 && sy == 0 && sz == 0;
-          const Vec3 offset = matrix_.transpose() * Vec3(sx, sy, sz) - x_i;
-          for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {
-            const std::uint32_t j = bin_atoms_[k];
-            if constexpr (kHalf) {
-              if (half_stencil_ ? (ox == 0 && oy == 0 && oz == 0 && j <= self) : j < self) continue;
-            }
-            const Vec3 d = sorted_cartesian_[k] + offset;
-            const double r2 = d.squaredNorm();
-            if (r2 > rc2) continue;
-            if (unshifted && j == self) continue;
-            if constexpr (std::is_same_v<
-                              std::invoke_result_t<Visit&, std::size_t, const Vec3&, double>,
-                              bool>) {
-              if (visit(static_cast<std::size_t>(j), d, std::sqrt(r2))) return;
-            } else {
-              visit(static_cast<std::size_t>(j), d, std::sqrt(r2));
-            }
-          }
+    // Bins nearest first, so that visitors that stop early (counts, nearest atom) stop soon.
+    for (const std::array<int, 3>& o : offsets_) {
+      const int ox = o[0], oy = o[1], oz = o[2];
+      if constexpr (kHalf) {
+        if (half_stencil_ && (ox < 0 || (ox == 0 && (oy < 0 || (oy == 0 && oz < 0))))) continue;
+      }
+      int bx = 0, sx = 0, by = 0, sy = 0, bz = 0, sz = 0;
+      if (!wrap(0, b[0] + ox, bx, sx) || !wrap(1, b[1] + oy, by, sy) || !wrap(2, b[2] + oz, bz, sz))
+        continue;
+      const std::size_t bin =
+          (static_cast<std::size_t>(bx) * bins_[1] + static_cast<std::size_t>(by)) * bins_[2] +
+          static_cast<std::size_t>(bz);
+      const bool unshifted = sx == 0 && sy == 0 && sz == 0;
+      const Vec3 offset = matrix_.transpose() * Vec3(sx, sy, sz) - x_i;
+      for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {
+        const std::uint32_t j = bin_atoms_[k];
+        if constexpr (kHalf) {
+          if (half_stencil_ ? (ox == 0 && oy == 0 && oz == 0 && j <= self) : j < self) continue;
+        }
+        const Vec3 d = sorted_cartesian_[k] + offset;
+        const double r2 = d.squaredNorm();
+        if (r2 > rc2) continue;
+        if (unshifted && j == self) continue;
+        if constexpr (std::is_same_v<std::invoke_result_t<Visit&, std::size_t, const Vec3&, double>,
+                                     bool>) {
+          if (visit(static_cast<std::size_t>(j), d, std::sqrt(r2))) return;
+        } else {
+          visit(static_cast<std::size_t>(j), d, std::sqrt(r2));
         }
       }
     }
@@ -148,7 +142,8 @@ class NeighborQuery {
   std::array<int, 3> bins_{1, 1, 1};
   std::array<int, 3> reach_{1, 1, 1};  ///< bins to search each side
   bool half_stencil_ = false;          ///< every offset in reach names a distinct bin (see _half)
-  std::vector<Vec3> frac_;             ///< fractional coordinates, wrapped on periodic axes
+  std::vector<std::array<int, 3>> offsets_;  ///< bin offsets within reach, nearest first
+  std::vector<Vec3> frac_;                   ///< fractional coordinates, wrapped on periodic axes
   std::vector<BinIndex> bin_of_;
   std::vector<std::uint32_t> bin_start_;  ///< CSR offsets into bin_atoms_, one per bin + 1
   std::vector<std::uint32_t> bin_atoms_;  ///< atoms in bin order, ascending within a bin

@@ -41,10 +41,10 @@ struct CellOutcome {
   double volume_A3 = 0;
 };
 
-void count_faces(voro::voronoicell_neighbor& cell, const std::vector<bool>* counted,
-                 CellOutcome& out) {
-  std::vector<int> ids, orders;
-  cell.neighbors(ids);
+/// Index and CN from a cell whose face neighbour ids are `ids`.
+void count_faces(voro::voronoicell_neighbor& cell, const std::vector<int>& ids,
+                 const std::vector<bool>* counted, CellOutcome& out) {
+  std::vector<int> orders;
   cell.face_orders(orders);
   out.index = {0, 0, 0, 0};
   out.cn = 0;
@@ -56,17 +56,15 @@ void count_faces(voro::voronoicell_neighbor& cell, const std::vector<bool>* coun
   }
 }
 
-CellOutcome regulated_cell(detail::CellScratch& scratch, const StartBox& box,
-                           const VoronoiParams& p) {
+CellOutcome regulated_cell(detail::CellScratch& scratch, const std::vector<int>& ids,
+                           const StartBox& box, const VoronoiParams& p) {
   voro::voronoicell_neighbor& cell = scratch.cell;
   const std::vector<CellNeighbor>& neighbors = scratch.neighbors;
   CellOutcome out;
-  std::vector<int> ids;
-  cell.neighbors(ids);
   out.surface = std::any_of(ids.begin(), ids.end(), [](int id) { return id < 0; });
   out.volume_A3 = cell.volume();
   if (p.regulation == FaceRegulation::kNone || out.surface) {
-    count_faces(cell, nullptr, out);
+    count_faces(cell, ids, nullptr, out);
     return out;
   }
   std::vector<double> areas;
@@ -81,14 +79,16 @@ CellOutcome regulated_cell(detail::CellScratch& scratch, const StartBox& box,
     any_small = any_small || !big[f];
   }
   if (p.regulation == FaceRegulation::kDropFaces || !any_small) {
-    count_faces(cell, &big, out);
+    count_faces(cell, ids, &big, out);
     return out;
   }
   std::vector<bool> keep(neighbors.size(), false);
   for (std::size_t f = 0; f < ids.size(); ++f)
     if (big[f]) keep[static_cast<std::size_t>(ids[f])] = true;
   detail::cut_cell(scratch.rebuilt, box, neighbors, &keep);
-  count_faces(scratch.rebuilt, nullptr, out);
+  std::vector<int> rebuilt_ids;
+  scratch.rebuilt.neighbors(rebuilt_ids);
+  count_faces(scratch.rebuilt, rebuilt_ids, nullptr, out);
   return out;
 }
 
@@ -112,7 +112,7 @@ VoronoiResult voronoi_analysis(const core::AtomicModel& model, const VoronoiPara
         scratch.cell.neighbors(ids);
         for (int id : ids)
           if (id >= 0) touching[i].push_back(scratch.neighbors[std::size_t(id)].j);
-        const CellOutcome c = regulated_cell(scratch, box, p);
+        const CellOutcome c = regulated_cell(scratch, ids, box, p);
         out.index[i] = c.index;
         out.cn[i] = c.cn;
         out.volume_A3[i] = c.volume_A3;

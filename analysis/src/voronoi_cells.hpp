@@ -37,13 +37,19 @@ struct StartBox {
 inline void cut_cell(voro::voronoicell_neighbor& cell, const StartBox& box,
                      const std::vector<CellNeighbor>& neighbors, const std::vector<bool>* keep) {
   cell.init(box.lo.x(), box.hi.x(), box.lo.y(), box.hi.y(), box.lo.z(), box.hi.z());
-  for (std::size_t k = 0; k < neighbors.size(); ++k) {
+  // Voro++ keeps doubled coordinates: max_radius_squared() is (2 r_max)². A plane at half
+  // the neighbour distance cannot cut once that distance exceeds 2 r_max. The bound is
+  // refreshed every fourth plane (it only shrinks; an extra plane that misses costs little).
+  double bound = cell.max_radius_squared();
+  for (std::size_t k = 0, cuts = 0; k < neighbors.size(); ++k) {
     if (keep && !(*keep)[k]) continue;
     const CellNeighbor& nb = neighbors[k];
-    // Voro++ keeps doubled coordinates: max_radius_squared() is (2 r_max)². A plane at half
-    // the neighbour distance cannot cut once that distance exceeds 2 r_max.
-    if (nb.r2 > cell.max_radius_squared()) break;
+    if (nb.r2 > bound) {
+      bound = cell.max_radius_squared();
+      if (nb.r2 > bound) break;
+    }
     cell.nplane(nb.d.x(), nb.d.y(), nb.d.z(), nb.r2, static_cast<int>(k));
+    if (++cuts % 4 == 0) bound = cell.max_radius_squared();
   }
 }
 

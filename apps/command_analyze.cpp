@@ -565,6 +565,11 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     writer.write_array<double>("/motifs/fraction", fraction, {nd, 4});
     write_vector(writer, "/motifs/passing_tetrahedra", passing);
     write_vector(writer, "/motifs/atoms_in_tetrahedra", motifs->atoms_in_tetrahedra);
+    // The motifs at delta_analysis: fold and the two capping atoms.
+    std::vector<std::int32_t> list;
+    for (const auto& m : motifs->motifs)
+      list.insert(list.end(), {m.fold, std::int32_t(m.cap_a), std::int32_t(m.cap_b)});
+    writer.write_array<std::int32_t>("/motifs/list", list, {motifs->motifs.size(), 3});
     const auto& f = motifs->analysis_fraction;
     summary["motif_delta"] = mp.delta_analysis;
     summary["motif_fraction"] = {{"3", f[0]}, {"4", f[1]}, {"5", f[2]}, {"6", f[3]}};

@@ -338,7 +338,26 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
 
   core::Hdf5Writer writer(out);
   std::optional<analysis::PairDistribution> gr;
-  if (wants("gr") || p.rc_A == 0.0) {
+  // g(r) and the density field need a fully periodic or a finite model (the density field
+  // also an orthorhombic cell); for other models they are skipped with a warning, unless
+  // g(r) is needed for rc.
+  const auto& pbc = model.cell().pbc;
+  const int periodic_axes = int(pbc[0]) + int(pbc[1]) + int(pbc[2]);
+  const core::Mat3& cell = model.cell().vectors_A;
+  const bool orthorhombic =
+      (cell - core::Mat3(cell.diagonal().asDiagonal())).cwiseAbs().maxCoeff() <= 1e-9;
+  nlohmann::json skipped = nlohmann::json::object();
+  const bool gr_possible = periodic_axes == 0 || periodic_axes == 3;
+  if (!gr_possible && p.rc_A == 0.0)
+    throw InputError(
+        "g(r) of a partly periodic model (a film) is not supported, and rc_A = 0 "
+        "asks g(r) for rc; set rc_A",
+        model_path);
+  if (wants("gr") && !gr_possible) {
+    skipped["gr"] = "partly periodic model";
+    run.logger.warn("g(r) skipped: the model is periodic along some axes only");
+  }
+  if (gr_possible && (wants("gr") || p.rc_A == 0.0)) {
     const auto start = Clock::now();
     analysis::PairDistributionParams gp = p.gr;
     gp.groups = p.parsed_groups();
@@ -482,7 +501,14 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
                                          {"alpha_warren_cowley", pb.alpha_warren_cowley}};
     }
   }
-  if (wants("density")) {
+  const bool density_possible = periodic_axes == 0 || (periodic_axes == 3 && orthorhombic);
+  if (wants("density") && !density_possible) {
+    skipped["density"] = "needs a finite model or an orthorhombic periodic cell";
+    run.logger.warn(
+        "mass-density field skipped: it needs a finite model or an orthorhombic "
+        "periodic cell");
+  }
+  if (wants("density") && density_possible) {
     const auto start = Clock::now();
     analysis::DensityFieldParams dp = p.density;
     if (dp.sigma_A == 0.0) dp.sigma_A = rc;
@@ -612,6 +638,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
         {"theta_mean_deg", mean_of(pbn->theta_deg)},
         {"full_icosahedra", pbn->full_icosahedra}};
   }
+  if (!skipped.empty()) summary["skipped"] = skipped;
   writer.write_provenance(run.provenance(p.params_toml()));
   writer.commit();
 

@@ -131,6 +131,25 @@ with h5py.File("ico.h5") as f:
     assert f["per_atom/surface"][:].sum() == 12
 PY
 
+# A triclinic copy of the crystal (c' = c + a, the same periodic system): the same Q6 and
+# Voronoi index; the density field, which needs an orthorhombic cell, is skipped and says so.
+awk 'NR == 2 { sub(/Lattice="[^"]*"/, "Lattice=\"15.56 0 0 0 15.56 0 15.56 0 15.56\"") } { print }' \
+  fcc.xyz >tri.xyz
+expect 0 'density field skipped' -- "$vitrum" analyze --model tri.xyz --out tri.h5 --json tri.json \
+  --set plots=none
+/usr/bin/python3 - <<'PY' && ok || bad "triclinic analysis"
+import json
+s = json.load(open("tri.json"))
+assert abs(s["Q6bar_mean"] - 0.574524) < 1e-6, s["Q6bar_mean"]
+assert s["voronoi_top"][0] == {"index": [0, 12, 0, 0], "fraction": 1.0}, s["voronoi_top"]
+assert "density" in s["skipped"], s
+PY
+# A film (periodic in x, y only) needs rc_A: g(r) cannot give it.
+sed '2s/pbc="T T T"/pbc="T T F"/' fcc.xyz >film.xyz
+expect 2 'film.*set rc_A' -- "$vitrum" analyze --model film.xyz --out film.h5
+expect 0 'g\(r\) skipped' -- "$vitrum" analyze --model film.xyz --out film.h5 --set rc_A=3.3 \
+  --set plots=none
+
 # Bad models: exit 2, the file named, no output left behind.
 printf '0\nLattice="10 0 0 0 10 0 0 0 10" Properties=species:S:1:pos:R:3 pbc="T T T"\n' >empty.xyz
 expect 2 'no atoms.*empty\.xyz' -- "$vitrum" analyze --model empty.xyz --out e.h5

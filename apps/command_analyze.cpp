@@ -216,9 +216,10 @@ struct Canvas {
   }
   // Straight line by uniform sampling along its longer extent.
   void line(double x0, double y0, double x1, double y1, float v) {
-    const double steps = std::max({std::abs(x1 - x0), std::abs(y1 - y0), 1.0});
-    for (double t = 0; t <= steps; t += 1.0) {
-      const double f = t / steps;
+    const auto steps =
+        static_cast<long>(std::ceil(std::max({std::abs(x1 - x0), std::abs(y1 - y0), 1.0})));
+    for (long t = 0; t <= steps; ++t) {
+      const double f = double(t) / double(steps);
       set(std::lround(x0 + f * (x1 - x0)), std::lround(y0 + f * (y1 - y0)), v);
     }
   }
@@ -240,7 +241,8 @@ void plot_gr(const std::filesystem::path& path, const analysis::PairDistribution
   const auto px = [&](double r) { return double(kMargin) + w * r / r_max; };
   const auto py = [&](double g) { return double(c.ny) - double(kMargin) - h * g / g_max; };
   c.line(px(0), py(1), px(r_max), py(1), 0.7f);
-  for (double r = 0; r <= r_max + 1e-9; r += 1.0) c.line(px(r), py(0), px(r), py(0) + 6, 0.0f);
+  for (int r = 0; r <= int(std::floor(r_max + 1e-9)); ++r)
+    c.line(px(r), py(0), px(r), py(0) + 6, 0.0f);
   c.line(px(0), py(0), px(r_max), py(0), 0.0f);
   c.line(px(0), py(0), px(0), py(g_max), 0.0f);
   for (std::size_t k = 1; k < gr.g.size(); ++k)

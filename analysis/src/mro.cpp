@@ -69,20 +69,20 @@ std::vector<Vec3> template_vectors(MroTemplate t, int sublattice) {
             Vec3 x = Vec3::Zero();
             x[a] = s1;
             x[(a + 1) % 3] = s2;
-            v.push_back(x / std::sqrt(2.0));
+            v.emplace_back(x / std::sqrt(2.0));
           }
       break;
     case MroTemplate::kBcc:
       for (int s1 : {-1, 1})
         for (int s2 : {-1, 1})
-          for (int s3 : {-1, 1}) v.push_back(Vec3(s1, s2, s3) / std::sqrt(3.0));
+          for (int s3 : {-1, 1}) v.emplace_back(Vec3(s1, s2, s3) / std::sqrt(3.0));
       break;
     case MroTemplate::kSc:
       for (int a = 0; a < 3; ++a)
         for (int s : {-1, 1}) {
           Vec3 x = Vec3::Zero();
           x[a] = s;
-          v.push_back(x);
+          v.emplace_back(x);
         }
       break;
     case MroTemplate::kHcp: {
@@ -95,8 +95,8 @@ std::vector<Vec3> template_vectors(MroTemplate t, int sublattice) {
       for (int k = 0; k < 3; ++k) {
         const double phi = 2.0 * k * std::numbers::pi / 3.0;
         const Vec3 r(-std::sin(phi) * y, std::cos(phi) * y, 0.0);
-        v.push_back(r + Vec3(0, 0, z));
-        v.push_back(r - Vec3(0, 0, z));
+        v.emplace_back(r + Vec3(0, 0, z));
+        v.emplace_back(r - Vec3(0, 0, z));
       }
       break;
     }

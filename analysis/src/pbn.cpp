@@ -44,7 +44,8 @@ double angle_deg(const Vec3& a, const Vec3& b) {
 
 }  // namespace
 
-PbnResult pbn_analysis(const PolytetrahedralResult& r, const PbnParams& p) {
+PbnResult pbn_analysis(const PolytetrahedralResult& motifs, const PbnParams& p) {
+  const PolytetrahedralResult& r = motifs;
   p.validate();
   std::vector<const Motif*> pbs;
   for (const Motif& m : r.motifs)
@@ -153,6 +154,7 @@ PbnResult pbn_analysis(const PolytetrahedralResult& r, const PbnParams& p) {
     net.pbs = queue.size();
     net.atoms = placed.size();
     std::vector<Vec3> xs;
+    xs.reserve(placed.size());
     for (const auto& [atom, x] : placed) xs.push_back(x);
     double longest2 = 0;
     for (std::size_t a = 0; a < xs.size(); ++a)

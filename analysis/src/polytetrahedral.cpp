@@ -173,7 +173,7 @@ Motif make_motif(const std::vector<Tetrahedron>& tets, const EdgeRing& ring, int
         std::find(tet.atoms.begin(), tet.atoms.end(), ring.a) - tet.atoms.begin());
     Vec3 centroid = Vec3::Zero();
     for (const Vec3& r : tet.relative_A) centroid += r;
-    m.skeleton_A.push_back(centroid / 4.0 - tet.relative_A[cap]);
+    m.skeleton_A.emplace_back(centroid / 4.0 - tet.relative_A[cap]);
   }
   const std::size_t atoms = ring.closed && count == n ? n : count + 1;
   for (std::size_t k = 0; k < atoms; ++k)
@@ -265,9 +265,9 @@ PolytetrahedralResult polytetrahedral_analysis(const core::AtomicModel& model,
   for (std::size_t t = 0; t < tets.size(); ++t)
     for (int a = 0; a < 4; ++a)
       for (int b = a + 1; b < 4; ++b)
-        edges.push_back(
-            {(std::uint64_t(tets[t].atoms[std::size_t(a)]) << 32) | tets[t].atoms[std::size_t(b)],
-             static_cast<std::uint32_t>(t)});
+        edges.emplace_back(
+            (std::uint64_t(tets[t].atoms[std::size_t(a)]) << 32) | tets[t].atoms[std::size_t(b)],
+            static_cast<std::uint32_t>(t));
   std::sort(edges.begin(), edges.end());
   std::vector<EdgeRing> rings;
   for (std::size_t k = 0; k < edges.size();) {

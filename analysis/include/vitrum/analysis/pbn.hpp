@@ -51,6 +51,6 @@ struct PbnResult {
 };
 
 /// PBN analysis of the 5-fold motifs of `motifs` (positions come from its tetrahedra).
-PbnResult pbn_analysis(const PolytetrahedralResult& motifs, const PbnParams& params);
+PbnResult pbn_analysis(const PolytetrahedralResult& motifs, const PbnParams& p);
 
 }  // namespace vitrum::analysis

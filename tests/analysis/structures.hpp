@@ -101,10 +101,6 @@ inline AtomicModel icosahedron(double r_A, const Vec3& centre = Vec3(10, 10, 10)
   return m;
 }
 
-}  // namespace vitrum::analysis::testing
-
-namespace vitrum::analysis::testing {
-
 // An ideal pentagonal bipyramid (finite): caps first (on the z axis), then the ring, all
 // ring–ring and cap–ring edges of length e_A (caps 1.0515 e apart).
 inline AtomicModel pentagonal_bipyramid(double e_A, const Vec3& centre = Vec3(10, 10, 10)) {

@@ -99,3 +99,27 @@ TEST(MediumRangeOrder, RandomSolutesAndCrystallineSeedsGiveNoLargeNetwork) {
 
 }  // namespace
 }  // namespace vitrum::analysis
+
+namespace vitrum::analysis {
+namespace {
+
+TEST(MediumRangeOrder, ResultDoesNotDependOnThreads) {
+  // A noisy fcc solute lattice with a third of its sites emptied: many seeds, overlapping
+  // candidate networks, the same accepted networks for 1 and 3 threads.
+  auto lattice = testing::cubic_crystal(testing::fcc_basis(), 6.0, 4, 78, 0.2, 12);
+  const auto holes =
+      core::carve(lattice, [](const core::Vec3&, int, std::size_t i) { return i % 3 != 0; });
+  MroParams p;
+  p.solute_Z = {78};
+  const auto one = medium_range_order(holes, {}, p, core::ExecutionContext{1});
+  const auto three = medium_range_order(holes, {}, p, core::ExecutionContext{3});
+  ASSERT_EQ(one.networks.size(), three.networks.size());
+  ASSERT_FALSE(one.networks.empty());
+  for (std::size_t k = 0; k < one.networks.size(); ++k) {
+    EXPECT_EQ(one.networks[k].atoms, three.networks[k].atoms);
+    EXPECT_EQ(one.networks[k].rms_A, three.networks[k].rms_A);
+  }
+}
+
+}  // namespace
+}  // namespace vitrum::analysis

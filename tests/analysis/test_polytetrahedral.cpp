@@ -226,6 +226,25 @@ TEST(PentagonalBipyramidNetworks, IcosahedronIsTwelveEdgeSharingPbs) {
   }
 }
 
+TEST(PentagonalBipyramidNetworks, ResultDoesNotDependOnThreads) {
+  // A strongly disordered fcc (σ = 0.35 Å) has plenty of motifs and PBs.
+  const auto m = cubic_crystal(fcc_basis(), 3.6, 6, 73, 0.35, 13);
+  PolytetrahedralParams p;
+  p.rc_A = 3.4;
+  const auto a = polytetrahedral_analysis(m, {}, p, core::ExecutionContext{1});
+  const auto b = polytetrahedral_analysis(m, {}, p, core::ExecutionContext{3});
+  EXPECT_EQ(a.fraction, b.fraction);
+  ASSERT_EQ(a.motifs.size(), b.motifs.size());
+  const auto pa = pbn_analysis(a, {});
+  const auto pb = pbn_analysis(b, {});
+  EXPECT_GT(pa.pentagonal_bipyramids, 50u);
+  EXPECT_EQ(pa.edge_sharing, pb.edge_sharing);
+  EXPECT_EQ(pa.dihedral_deg, pb.dihedral_deg);
+  ASSERT_EQ(pa.networks.size(), pb.networks.size());
+  for (std::size_t k = 0; k < pa.networks.size(); ++k)
+    EXPECT_EQ(pa.networks[k].length_A, pb.networks[k].length_A);
+}
+
 TEST(PentagonalBipyramidNetworks, IdealBipyramidRatios) {
   // All edges e except the axis 1.0515 e (PHYSICS.md: α/γ ideal 1.05, β/γ 1); one PB, no
   // network of ≥ 5.

@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 
+#include "analyze.hpp"
 #include "cli.hpp"
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/version.hpp"
@@ -51,11 +52,13 @@ int main(int argc, char** argv) {
   cli.add_option("--seed", global.seed, "run seed: every random draw derives from it");
   cli.add_flag("--quiet", global.quiet, "print nothing but errors");
 
+  app::add_analyze_command(cli, global);
   app::add_convert_command(cli, global);
   app::add_demo_command(cli, global);
   app::add_stem_command(cli, global);
-  app::add_config_command(cli,
-                          {{"demo", app::demo_defaults_toml}, {"stem", app::stem_defaults_toml}});
+  app::add_config_command(cli, {{"analyze", app::analyze_defaults_toml},
+                                {"demo", app::demo_defaults_toml},
+                                {"stem", app::stem_defaults_toml}});
   // Global options may also follow the subcommand: `vitrum demo --threads 2`.
   for (CLI::App* sub : cli.get_subcommands({})) sub->fallthrough();
 

@@ -556,6 +556,13 @@ void Hdf5Writer::write_array(const std::string& path, std::span<const T> values,
   impl_->write_dataset<T>(path, values, shape, units);
 }
 
+void Hdf5Writer::write_attribute(const std::string& group_path, const std::string& name,
+                                 double value) {
+  hdf5::silence_error_printing();
+  const hdf5::Group group = impl_->require_group(group_path);
+  write_number_attribute(group.get(), name.c_str(), value, impl_->where());
+}
+
 void Hdf5Writer::write_provenance(const Provenance& provenance) {
   hdf5::silence_error_printing();
   impl_->write_provenance(provenance);

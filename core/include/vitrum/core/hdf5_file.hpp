@@ -88,6 +88,9 @@ class Hdf5Writer {
   void write_array(const std::string& path, std::span<const T> values,
                    const std::vector<std::size_t>& shape, const std::string& units = {});
 
+  /// A float64 attribute `name` on the group at absolute `group_path` ("/" for the root),
+  /// creating the group if needed (e.g. the neighbour cutoff `rc` of an analysis file).
+  void write_attribute(const std::string& group_path, const std::string& name, double value);
   /// Group `/meta` with string attributes command, parameters, version and uint64 seed.
   void write_provenance(const Provenance& provenance);
 

@@ -8,18 +8,11 @@
 
 #include "vitrum/analysis/spherical_harmonics.hpp"
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::analysis {
 
-namespace {
-template <class T>
-void require(bool ok, const std::string& field, T value, const std::string& allowed) {
-  if (ok) return;
-  std::ostringstream msg;
-  msg << field << " = " << value << " is out of range; allowed: " << allowed;
-  throw InputError(msg.str());
-}
-}  // namespace
+using core::require;
 
 void BooParams::validate() const {
   require(std::isfinite(rc_A) && rc_A > 0.5 && rc_A <= 20.0, "boo.rc_A", rc_A, "(0.5, 20] Å");

@@ -10,8 +10,11 @@
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/core/elements.hpp"
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::analysis {
+
+using core::require;
 
 namespace {
 /// g/cm³ per u/Å³: 1.66053906660×10⁻²⁴ g / 10⁻²⁴ cm³ (CODATA 2018 atomic mass constant).
@@ -19,13 +22,6 @@ constexpr double kGramPerCm3PerUPerA3 = 1.66053906660;
 }  // namespace
 
 void DensityFieldParams::validate() const {
-  const auto require = [](bool ok, const std::string& field, double value,
-                          const std::string& allowed) {
-    if (ok) return;
-    std::ostringstream msg;
-    msg << field << " = " << value << " is out of range; allowed: " << allowed;
-    throw InputError(msg.str());
-  };
   require(std::isfinite(grid_A) && grid_A >= 0.05 && grid_A <= 20.0, "density.grid_A", grid_A,
           "[0.05, 20] Å");
   require(std::isfinite(sigma_A) && sigma_A > 0.0 && sigma_A <= 50.0, "density.sigma_A", sigma_A,

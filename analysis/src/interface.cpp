@@ -8,17 +8,13 @@
 
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::analysis {
 
+using core::require;
+
 void InterfaceParams::validate() const {
-  const auto require = [](bool ok, const std::string& field, double value,
-                          const std::string& allowed) {
-    if (ok) return;
-    std::ostringstream msg;
-    msg << field << " = " << value << " is out of range; allowed: " << allowed;
-    throw InputError(msg.str());
-  };
   require(std::isfinite(link_A) && link_A > 0.5 && link_A <= 20.0, "interface.link_A", link_A,
           "(0.5, 20] Å");
   require(min_nucleus_atoms >= 1, "interface.min_nucleus_atoms", min_nucleus_atoms, "≥ 1");

@@ -13,8 +13,11 @@
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/core/elements.hpp"
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::analysis {
+
+using core::require;
 
 std::string to_string(MroTemplate t) {
   switch (t) {
@@ -31,13 +34,6 @@ std::string to_string(MroTemplate t) {
 }
 
 void MroParams::validate() const {
-  const auto require = [](bool ok, const std::string& field, double value,
-                          const std::string& allowed) {
-    if (ok) return;
-    std::ostringstream msg;
-    msg << field << " = " << value << " is out of range; allowed: " << allowed;
-    throw InputError(msg.str());
-  };
   if (solute_Z.empty()) throw InputError("mro.solute: name at least one solute element");
   for (int z : solute_Z) core::element(z);
   require(std::isfinite(link_min_A) && link_min_A >= 0.0, "mro.link_min_A", link_min_A, "≥ 0 Å");

@@ -12,18 +12,13 @@
 #include "vitrum/analysis/neighbors.hpp"
 #include "vitrum/core/elements.hpp"
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::analysis {
 
-namespace {
+using core::require;
 
-template <class T>
-void require(bool ok, const std::string& field, T value, const std::string& allowed) {
-  if (ok) return;
-  std::ostringstream msg;
-  msg << field << " = " << value << " is out of range; allowed: " << allowed;
-  throw InputError(msg.str());
-}
+namespace {
 
 /// Unit vectors spread evenly over the sphere (Fibonacci lattice, golden-angle spiral).
 std::vector<core::Vec3> fibonacci_sphere(int count) {

@@ -6,18 +6,14 @@
 #include <tuple>
 
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 #include "voronoi_cells.hpp"
 
 namespace vitrum::analysis {
 
+using core::require;
+
 void PolytetrahedralParams::validate() const {
-  const auto require = [](bool ok, const std::string& field, double value,
-                          const std::string& allowed) {
-    if (ok) return;
-    std::ostringstream msg;
-    msg << field << " = " << value << " is out of range; allowed: " << allowed;
-    throw InputError(msg.str());
-  };
   require(std::isfinite(rc_A) && rc_A > 0.5 && rc_A <= 20.0, "motifs.rc_A", rc_A, "(0.5, 20] Å");
   require(std::isfinite(wall_margin_A) && wall_margin_A > 0.0 && wall_margin_A <= 100.0,
           "motifs.wall_margin_A", wall_margin_A, "(0, 100] Å");

@@ -6,27 +6,7 @@
 # Usage: test_analyze.sh <path-to-vitrum>
 set -uo pipefail
 vitrum=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr/stdout.
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out err rc
-  out=$("$@" 2>"$work/stderr") && rc=0 || rc=$?
-  err=$(cat "$work/stderr")
-  if [[ $rc -ne $code ]]; then bad "$* exited $rc, expected $code; stderr: $err"; return; fi
-  if [[ -n "$pattern" ]] && ! grep -qE -- "$pattern" <<<"$out$err"; then
-    bad "$*: output lacks /$pattern/: $out $err"; return
-  fi
-  ok
-}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # fcc Pd, a = 3.89 Å, 4×4×4 cells (256 atoms), periodic; and a finite copy (pbc F F F).
 fcc() {  # fcc N A PBC
@@ -167,5 +147,4 @@ expect 2 'mro.solute is empty' -- "$vitrum" analyze --model fcc.xyz --out x.h5 -
 expect 2 'voronoi.regulation' -- "$vitrum" analyze --model fcc.xyz --out x.h5 \
   --set voronoi.regulation=ovito
 
-echo "analyze: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish analyze

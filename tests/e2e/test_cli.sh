@@ -6,19 +6,6 @@ set -uo pipefail
 vitrum=$1
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr (or stdout for code 0).
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out err rc
-  out=$("$@" 2>"$work/stderr") && rc=0 || rc=$?
-  err=$(cat "$work/stderr")
-  if [[ $rc -ne $code ]]; then bad "$* exited $rc, expected $code; stderr: $err"; return; fi
-  if [[ -n "$pattern" ]] && ! grep -qE -- "$pattern" <<<"$out$err"; then
-    bad "$*: output lacks /$pattern/: $out $err"; return
-  fi
-  ok
-}
 
 expect 0 '^vitrum [0-9]+\.[0-9]+\.[0-9]+' -- "$vitrum" --version
 expect 0 'convert' -- "$vitrum" --help

@@ -41,12 +41,13 @@ struct MultisliceParams {
   /// Side of the square propagation window around each probe (Å); 0 uses the whole cell.
   /// The window actually used is the smallest FFT-friendly pixel count covering it. The
   /// probe's tails (a hard aperture's Airy rings carry ≈ λ/(π²αr) of the beam beyond radius r;
-  /// Born & Wolf, *Principles of Optics*, §8.5.2)
-  /// fold back into the window instead of reaching atoms farther away: at the default probe
-  /// (300 kV, 30 mrad) an 8 Å window differs from the whole cell by 0.9 % of the image mean
-  /// (mean absolute difference; 4 % at the worst pixel) on a dense 20 Å Ta cluster; a 20 mrad
-  /// probe at 200 kV needs 12 Å for the same (bench/README.md).
-  double window_A = 8.0;
+  /// Born & Wolf, *Principles of Optics*, §8.5.2) fold back into the window instead of reaching
+  /// atoms farther away. Measured against the whole cell on a dense 20 Å Ta cube (mean absolute
+  /// difference / image mean; bench/README.md): default probe (300 kV, 30 mrad, ADF 40–200 at
+  /// 0.033 Å) 2.4 % at 8.4 Å, 0.77 % at 10.5 Å, 1.0 % at 12.6 Å, 0.46 % at 16.8 Å; the peers'
+  /// 20 mrad, 200 kV probe 1.4 % at 10 Å and 0.8 % at 12.5 Å. The error fluctuates with where
+  /// the folded tails land, so it is not monotonic in the window size.
+  double window_A = 10.0;
   /// Record the detectors after these slices (0-based); empty: only at the exit surface.
   std::vector<std::size_t> detect_after_slices;
   std::size_t batch_size = 16;  ///< probes per batch (one wave buffer per batch)

@@ -102,6 +102,8 @@ core::ParamSet AnalyzeParams::params() {
       .add("pbn.fold", pbn.fold, "",
            "bipyramids of the network analysis: 5 (pentagonal, PBN), or 4 / 6")
       .add("pbn.min_network_size", pbn.min_network_size, "", "smallest PB network reported")
+      .add("pbn.partial_min_pbs", pbn.partial_min_pbs, "",
+           "a centre with this many (and < 12) edge-connected PBs is a partial icosahedron")
       .add("interface.link_A", interface_fit.link_A, "Å",
            "crystalline atoms this close form one nucleus; 0: rc")
       .add("interface.min_nucleus_atoms", interface_fit.min_nucleus_atoms, "",
@@ -626,6 +628,13 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     write_vector(writer, "/pbn/theta_deg", pbn->theta_deg, "deg");
     write_vector(writer, "/pbn/vertex_sharing", pbn->vertex_sharing);
     write_vector(writer, "/pbn/edge_sharing", pbn->edge_sharing);
+    std::vector<std::int32_t> centre(pbn->centre_atom.begin(), pbn->centre_atom.end());
+    std::vector<std::int32_t> histogram(pbn->connected_histogram.begin(),
+                                        pbn->connected_histogram.end());
+    write_vector(writer, "/pbn/centre_atom", centre);
+    write_vector(writer, "/pbn/centre_pbs", pbn->centre_pbs);
+    write_vector(writer, "/pbn/centre_connected_pbs", pbn->centre_connected_pbs);
+    write_vector(writer, "/pbn/connected_histogram", histogram);
     summary["pbn"] = {
         {"fold", p.pbn.fold},
         {"bipyramids", pbn->pentagonal_bipyramids},
@@ -638,7 +647,9 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
         {"alpha_over_gamma_mean", mean_of(pbn->alpha_over_gamma)},
         {"beta_over_gamma_mean", mean_of(pbn->beta_over_gamma)},
         {"theta_mean_deg", mean_of(pbn->theta_deg)},
-        {"full_icosahedra", pbn->full_icosahedra}};
+        {"full_icosahedra", pbn->full_icosahedra},
+        {"partial_icosahedra", pbn->partial_icosahedra},
+        {"partial_icosahedra_min_pbs", p.pbn.partial_min_pbs}};
   }
   if (!skipped.empty()) summary["skipped"] = skipped;
   writer.write_provenance(run.provenance(p.params_toml()));
@@ -662,6 +673,9 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
              {"motif_fraction", "tetrahedra in n-fold motifs / passing tetrahedra at motif_delta"},
              {"pbn.largest", "PBs"},
              {"pbn.largest_length_A", "Å"},
+             {"pbn.full_icosahedra", "centres with 12 edge-connected PBs"},
+             {"pbn.partial_icosahedra",
+              "centres with partial_icosahedra_min_pbs … 11 edge-connected PBs"},
              {"interface.d_c_A", "Å (fit of a e^(-x/d_c) + b to normalised BOO vs distance)"},
              {"sro.warren_cowley_alpha", "1 (Warren–Cowley α_ab = 1 − P(b|a)/c_b)"}};
     summary["units"] = units;

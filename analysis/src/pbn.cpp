@@ -8,18 +8,17 @@
 #include <numeric>
 
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::analysis {
 
 using core::Vec3;
 
 void PbnParams::validate() const {
-  if (fold < 4 || fold > 6)
-    throw InputError("pbn.fold = " + std::to_string(fold) +
-                     " is out of range; allowed: 4, 5 or 6 (closed bipyramids)");
-  if (min_network_size < 2)
-    throw InputError("pbn.min_network_size = " + std::to_string(min_network_size) +
-                     " is out of range; allowed: ≥ 2");
+  core::require(fold >= 4 && fold <= 6, "pbn.fold", fold, "4, 5 or 6 (closed bipyramids)");
+  core::require(min_network_size >= 2, "pbn.min_network_size", min_network_size, "≥ 2");
+  core::require(partial_min_pbs >= 2 && partial_min_pbs <= 11, "pbn.partial_min_pbs",
+                partial_min_pbs, "2 … 11");
 }
 
 namespace {
@@ -42,6 +41,41 @@ double angle_deg(const Vec3& a, const Vec3& b) {
   return std::acos(c) * 180.0 / std::numbers::pi;
 }
 
+/// Per centre atom: its PBs and their largest edge-sharing component (breadth-first over the
+/// links between PBs it caps); full and partial icosahedra from those (fold 5 only).
+void icosahedral_centres(const std::map<std::uint32_t, std::vector<std::size_t>>& capped,
+                         const std::vector<std::vector<std::size_t>>& edge_links,
+                         const PbnParams& p, PbnResult& out) {
+  std::vector<int> visited(edge_links.size(), 0);
+  for (const auto& [atom, list] : capped) {
+    for (std::size_t k : list) visited[k] = 0;
+    int largest = 0;
+    for (std::size_t start : list) {
+      if (visited[start]) continue;
+      visited[start] = 1;
+      std::vector<std::size_t> queue{start};
+      for (std::size_t q = 0; q < queue.size(); ++q)
+        for (std::size_t next : edge_links[queue[q]])
+          if (!visited[next] && std::find(list.begin(), list.end(), next) != list.end()) {
+            visited[next] = 1;
+            queue.push_back(next);
+          }
+      largest = std::max(largest, int(queue.size()));
+    }
+    out.centre_atom.push_back(atom);
+    out.centre_pbs.push_back(int(list.size()));
+    out.centre_connected_pbs.push_back(largest);
+    if (out.connected_histogram.size() <= std::size_t(largest))
+      out.connected_histogram.resize(std::size_t(largest) + 1, 0);
+    ++out.connected_histogram[std::size_t(largest)];
+    if (p.fold != 5) continue;
+    if (largest >= 12)
+      ++out.full_icosahedra;
+    else if (largest >= p.partial_min_pbs)
+      ++out.partial_icosahedra;
+  }
+}
+
 }  // namespace
 
 PbnResult pbn_analysis(const PolytetrahedralResult& motifs, const PbnParams& p) {
@@ -58,13 +92,13 @@ PbnResult pbn_analysis(const PolytetrahedralResult& motifs, const PbnParams& p) 
 
   std::vector<std::map<std::uint32_t, Vec3>> positions(n);
   std::vector<Vec3> axis(n);
-  std::map<std::uint32_t, int> caps;
+  std::map<std::uint32_t, std::vector<std::size_t>> capped;  // atom → the PBs it caps
   for (std::size_t k = 0; k < n; ++k) {
     const Motif& m = *pbs[k];
     positions[k] = motif_positions(r, m);
     axis[k] = positions[k].at(m.cap_b);  // cap_a is the origin
-    ++caps[m.cap_a];
-    ++caps[m.cap_b];
+    capped[m.cap_a].push_back(k);
+    capped[m.cap_b].push_back(k);
     // Bond ratios and the tilt of the axis from the ring plane's normal.
     double beta = 0, gamma = 0;
     Vec3 centre = Vec3::Zero();
@@ -91,8 +125,6 @@ PbnResult pbn_analysis(const PolytetrahedralResult& motifs, const PbnParams& p) 
     out.beta_over_gamma.push_back(beta / gamma);
     out.theta_deg.push_back(std::min(tilt, 180.0 - tilt));
   }
-  for (const auto& [atom, count] : caps) out.full_icosahedra += count >= 12 ? 1 : 0;
-
   // PBs sharing tetrahedra: pairs from each tetrahedron's list of PBs.
   std::map<std::uint32_t, std::vector<std::size_t>> pbs_of_tet;
   for (std::size_t k = 0; k < n; ++k)
@@ -116,6 +148,8 @@ PbnResult pbn_analysis(const PolytetrahedralResult& motifs, const PbnParams& p) 
       out.dihedral_deg.push_back(180.0 - acute);
     }
   }
+  icosahedral_centres(capped, edge_links, p, out);
+
   std::size_t no_vertex = 0, with_edge = 0;
   for (std::size_t k = 0; k < n; ++k) {
     no_vertex += out.vertex_sharing[k] == 0 ? 1 : 0;

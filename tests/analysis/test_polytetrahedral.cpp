@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Geometry>
+#include <algorithm>
 #include <cmath>
 
 #include "structures.hpp"
@@ -214,6 +215,19 @@ TEST(PentagonalBipyramidNetworks, IcosahedronIsTwelveEdgeSharingPbs) {
   EXPECT_EQ(pbn.networks[0].atoms, 13u);
   EXPECT_NEAR(pbn.networks[0].length_A, 5.4, 1e-9);
   EXPECT_EQ(pbn.full_icosahedra, 1u);
+  EXPECT_EQ(pbn.partial_icosahedra, 0u);
+  // Centres: the centre caps all 12 (all connected), each outer atom caps its own PB.
+  ASSERT_EQ(pbn.centre_atom.size(), 13u);
+  EXPECT_EQ(pbn.centre_atom[0], 0u);
+  EXPECT_EQ(pbn.centre_pbs[0], 12);
+  EXPECT_EQ(pbn.centre_connected_pbs[0], 12);
+  for (std::size_t c = 1; c < 13; ++c) {
+    EXPECT_EQ(pbn.centre_pbs[c], 1);
+    EXPECT_EQ(pbn.centre_connected_pbs[c], 1);
+  }
+  ASSERT_EQ(pbn.connected_histogram.size(), 13u);
+  EXPECT_EQ(pbn.connected_histogram[1], 12u);
+  EXPECT_EQ(pbn.connected_histogram[12], 1u);
   EXPECT_EQ(pbn.fraction_with_edge_sharing, 1.0);
   EXPECT_EQ(pbn.fraction_sharing_no_vertex, 1.0);
   // In the icosahedron the ring is a regular pentagon of edge e = 2.839 Å around the axis
@@ -223,6 +237,41 @@ TEST(PentagonalBipyramidNetworks, IcosahedronIsTwelveEdgeSharingPbs) {
     EXPECT_NEAR(pbn.alpha_over_gamma[k], 2.7 / e, 1e-9);
     EXPECT_NEAR(pbn.beta_over_gamma[k], (2.7 + e) / 2 / e, 1e-9);
     EXPECT_NEAR(pbn.theta_deg[k], 0.0, 1e-6);
+  }
+}
+
+TEST(PentagonalBipyramidNetworks, IcosahedronWithoutOuterAtomsIsAPartialIcosahedron) {
+  // Removing outer atom v opens the rings around v and its 5 neighbours: the PBs around the
+  // other 6 outer atoms remain, all edge-connected around the centre (6 connected PBs). Removing
+  // two neighbouring outer atoms leaves 12 − 2 − 6 = 4 PBs (the atoms adjacent to neither).
+  PolytetrahedralParams p;
+  p.rc_A = 3.5;
+  const auto ico = icosahedron(2.7);
+  // Outer atoms 1 and 3 are neighbours: (0, −1, −φ) and (−φ, 0, −1) scaled, 63.43° apart.
+  ASSERT_NEAR((ico.positions_A()[1] - ico.positions_A()[3]).norm(),
+              2.7 * 4.0 / std::sqrt(10.0 + 2.0 * std::sqrt(5.0)), 1e-9);
+  for (const std::vector<std::size_t>& removed :
+       {std::vector<std::size_t>{1}, std::vector<std::size_t>{1, 3}}) {
+    const auto m = core::carve(ico, [&](const core::Vec3&, int, std::size_t i) {
+      return std::find(removed.begin(), removed.end(), i) == removed.end();
+    });
+    const auto pbn =
+        pbn_analysis(polytetrahedral_analysis(m, {}, p, core::ExecutionContext{1}), {});
+    const int expected = removed.size() == 1 ? 6 : 4;
+    EXPECT_EQ(pbn.pentagonal_bipyramids, std::size_t(expected));
+    EXPECT_EQ(pbn.full_icosahedra, 0u);
+    EXPECT_EQ(pbn.partial_icosahedra, 1u);
+    ASSERT_FALSE(pbn.centre_atom.empty());
+    EXPECT_EQ(pbn.centre_atom[0], 0u);
+    EXPECT_EQ(pbn.centre_pbs[0], expected);
+    EXPECT_EQ(pbn.centre_connected_pbs[0], expected);
+    EXPECT_EQ(pbn.connected_histogram[std::size_t(expected)], 1u);
+    // A threshold above the count makes it no partial icosahedron.
+    PbnParams strict;
+    strict.partial_min_pbs = expected + 1;
+    EXPECT_EQ(pbn_analysis(polytetrahedral_analysis(m, {}, p, core::ExecutionContext{1}), strict)
+                  .partial_icosahedra,
+              0u);
   }
 }
 
@@ -258,6 +307,11 @@ TEST(PentagonalBipyramidNetworks, IdealBipyramidRatios) {
               2.0 * std::sqrt(1.0 - 1.0 / (4 * std::pow(std::sin(M_PI / 5), 2))), 1e-9);
   EXPECT_NEAR(pbn.beta_over_gamma[0], 1.0, 1e-9);
   EXPECT_TRUE(pbn.networks.empty());
+  // Its two caps cap one PB each: no icosahedron, full or partial.
+  EXPECT_EQ(pbn.full_icosahedra, 0u);
+  EXPECT_EQ(pbn.partial_icosahedra, 0u);
+  EXPECT_EQ(pbn.centre_atom, (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(pbn.centre_connected_pbs, (std::vector<int>{1, 1}));
   // The same analysis of 4- and 6-fold bipyramids finds none here.
   PbnParams other;
   other.fold = 6;
@@ -267,6 +321,9 @@ TEST(PentagonalBipyramidNetworks, IdealBipyramidRatios) {
   EXPECT_THROW(bad.validate(), InputError);
   bad = PbnParams{};
   bad.fold = 3;
+  EXPECT_THROW(bad.validate(), InputError);
+  bad = PbnParams{};
+  bad.partial_min_pbs = 12;
   EXPECT_THROW(bad.validate(), InputError);
 }
 

@@ -84,7 +84,7 @@ assert p["voronoi_top"][0]["index"] == [0, 12, 0, 0], p["voronoi_top"]
 PY
 
 # A 13-atom icosahedron (centre–vertex 2.7 Å, finite): 20 tetrahedra, 12 edge-sharing PBs in
-# one network, dihedral 116.57°, one full icosahedron; its centre's Voronoi index <0,0,12,0>.
+# one network, dihedral 116.57°, one full icosahedron and no partial one; its centre's Voronoi index <0,0,12,0>.
 awk 'BEGIN { p = (1 + sqrt(5)) / 2; s = 2.7 / sqrt(1 + p * p); print 13
   print "Lattice=\"20 0 0 0 20 0 0 0 20\" Properties=species:S:1:pos:R:3 pbc=\"F F F\""
   print "Ta 10 10 10"
@@ -103,11 +103,17 @@ assert s["tetrahedra"] == 20 and s["motif_fraction"]["5"] == 1.0, s
 p = s["pbn"]
 assert p["fold"] == 5 and p["bipyramids"] == 12 and p["count"] == 1 and p["largest"] == 12, p
 assert abs(p["dihedral_mean_deg"] - 116.565) < 1e-3 and p["full_icosahedra"] == 1, p
+assert p["partial_icosahedra"] == 0 and p["partial_icosahedra_min_pbs"] == 3, p
 assert s["voronoi_top"] == [{"index": [0, 0, 12, 0], "fraction": 1.0}], s["voronoi_top"]
 assert s["voronoi_interior_cells"] == 1, s
 with h5py.File("ico.h5") as f:
     assert f["motifs/fraction"].shape == (31, 4)
     assert list(f["pbn/size"][:]) == [12]
+    # The centre caps 12 edge-connected PBs, each outer atom its own one.
+    assert list(f["pbn/centre_atom"][:]) == list(range(13))
+    assert list(f["pbn/centre_pbs"][:]) == [12] + [1] * 12
+    assert list(f["pbn/centre_connected_pbs"][:]) == [12] + [1] * 12
+    assert list(f["pbn/connected_histogram"][:]) == [0, 12] + [0] * 10 + [1]
     assert f["per_atom/surface"][:].sum() == 12
 PY
 

@@ -14,7 +14,17 @@
 ///    between α and the normal of the ring's least-squares plane (0° for an ideal PB).
 ///  - Per edge-sharing pair: dihedral φ = 180° − the acute angle between the two PB axes
 ///    (116.57° between neighbouring PBs of an icosahedron).
-///  - Full icosahedra: atoms capping 12 PBs.
+///  - Icosahedra (fold 5 only). Two edge-sharing PBs always share one capping atom (their two
+///    common tetrahedra hold both axes, so the axes meet in an atom). For every atom that caps a
+///    PB: the PBs it caps, and the largest set of them connected by edge sharing around it
+///    ("connected PBs"). A full icosahedron is a centre with 12 connected PBs ("an icosahedron
+///    requires the tight packing of 12 pentagonal bipyramids by edge sharing", seed 001 main
+///    text); a partial icosahedron is a centre with k connected PBs, partial_min_pbs ≤ k < 12.
+///    Seed 001 uses the term (Fig. 5g, 5h: "a PBN comprising five partial icosahedra", Fig. 6c)
+///    without a number; the default k ≥ 3 is the smallest fragment whose PB axes span 3D around
+///    the centre (two edge-sharing PBs are already counted by edge_sharing). The 13-atom
+///    icosahedron gives 12; without one outer atom 6 (the 5 PBs around its neighbours lose
+///    their closed ring), without two neighbouring outer atoms 4.
 
 #include <cstdint>
 #include <vector>
@@ -26,6 +36,8 @@ namespace vitrum::analysis {
 struct PbnParams {
   int fold = 5;              ///< bipyramids analysed: 4, 5 (pentagonal, default) or 6
   int min_network_size = 5;  ///< networks smaller than this are not reported (seed 001: 5)
+  /// A centre with at least this many (and < 12) connected PBs is a partial icosahedron.
+  int partial_min_pbs = 3;
   /// Throws InputError naming the field, its value and the allowed range.
   void validate() const;
 };
@@ -47,7 +59,15 @@ struct PbnResult {
   std::vector<double> beta_over_gamma;   ///< per PB
   std::vector<double> theta_deg;         ///< per PB
   std::vector<double> dihedral_deg;      ///< per edge-sharing pair
-  std::size_t full_icosahedra = 0;
+  /// Atoms capping ≥ 1 PB (ascending), the PBs each caps and the largest edge-connected set
+  /// of those around it (see the file comment).
+  std::vector<std::uint32_t> centre_atom;
+  std::vector<int> centre_pbs;
+  std::vector<int> centre_connected_pbs;
+  /// [k]: centres with k connected PBs, k = 0 … max (0 is always empty).
+  std::vector<std::size_t> connected_histogram;
+  std::size_t full_icosahedra = 0;     ///< centres with ≥ 12 connected PBs (fold 5)
+  std::size_t partial_icosahedra = 0;  ///< centres with partial_min_pbs … 11 (fold 5)
 };
 
 /// PBN analysis of the 5-fold motifs of `motifs` (positions come from its tetrahedra).

@@ -574,7 +574,7 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
         {"per_template", per_template},
         {"largest", mro.networks.empty() ? 0 : mro.networks[0].atoms.size()},
         {"largest_template", mro.networks.empty() ? "" : analysis::to_string(mro.networks[0].kind)},
-        {"template_codes", "0 fcc, 1 hcp, 2 bcc, 3 sc"}};
+        {"template_codes", "0 fcc, 1 hcp, 2 bcc, 3 sc, 4 ico"}};
     run.logger.info("MRO: " + std::to_string(mro.networks.size()) + " networks (" +
                     seconds_since(start) + ")");
   }

@@ -29,6 +29,8 @@ std::string to_string(MroTemplate t) {
       return "bcc";
     case MroTemplate::kSc:
       return "sc";
+    case MroTemplate::kIcosahedral:
+      return "ico";
   }
   return "?";
 }
@@ -81,6 +83,18 @@ std::vector<Vec3> template_vectors(MroTemplate t, int sublattice) {
           v.emplace_back(x);
         }
       break;
+    case MroTemplate::kIcosahedral: {
+      // Vertices (0, ±1, ±φ) and their cyclic permutations, at unit centre–vertex distance.
+      const double phi = std::numbers::phi;
+      const double norm = std::sqrt(1.0 + phi * phi);
+      for (int s1 : {-1, 1})
+        for (int s2 : {-1, 1}) {
+          v.emplace_back(Vec3(0, s1, s2 * phi) / norm);
+          v.emplace_back(Vec3(s1, s2 * phi, 0) / norm);
+          v.emplace_back(Vec3(s2 * phi, 0, s1) / norm);
+        }
+      break;
+    }
     case MroTemplate::kHcp: {
       for (int k = 0; k < 6; ++k) {
         const double phi = k * std::numbers::pi / 3.0;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Geometry>
+
 #include "structures.hpp"
 #include "vitrum/analysis/mro.hpp"
 #include "vitrum/core/error.hpp"
@@ -70,6 +72,38 @@ TEST(MediumRangeOrder, HcpSuperlatticeIsNotFcc) {
   EXPECT_EQ(to_string(r.networks[0].kind), "hcp");
   EXPECT_EQ(r.networks[0].atoms.size(), hcp.size());
   EXPECT_NEAR(r.networks[0].lattice_A, 4.4, 1e-6);
+}
+
+TEST(MediumRangeOrder, IcosahedralSuperclusterIsIcosahedral) {
+  // 13 solute centres on the template itself: a centre and the 12 vertices of an icosahedron
+  // 5 Å from it (vertex–vertex 5.26 Å, both inside the link range). The crystal templates fit
+  // it badly (the closest cuboctahedron vertex is ≈ 0.23 × 5 Å = 1.2 Å from an icosahedron
+  // vertex, beyond the 0.75 Å tolerance), so the largest network is icosahedral, holds all 13
+  // and has the centre–vertex distance as its "lattice constant".
+  expect_one_network(icosahedron(5.0), MroTemplate::kIcosahedral, 5.0);
+  // Rotated and with σ = 0.1 Å noise it is still all 13, with an RMS of the order of the noise.
+  auto noisy = icosahedron(5.0);
+  const core::Mat3 rot =
+      Eigen::AngleAxisd(0.7, core::Vec3(1, 2, 3).normalized()).toRotationMatrix();
+  for (std::size_t i = 0; i < noisy.size(); ++i) {
+    core::RngStream rng(11, "test.ico", i);
+    noisy.positions_A()[i] = core::Vec3(10, 10, 10) +
+                             rot * (noisy.positions_A()[i] - core::Vec3(10, 10, 10)) +
+                             0.1 * core::Vec3(rng.normal(), rng.normal(), rng.normal());
+  }
+  const auto r = run(embedded(noisy));
+  ASSERT_FALSE(r.networks.empty());
+  EXPECT_EQ(to_string(r.networks[0].kind), "ico");
+  EXPECT_EQ(r.networks[0].atoms.size(), 13u);
+  EXPECT_NEAR(r.networks[0].lattice_A, 5.0, 0.1);
+  EXPECT_GT(r.networks[0].rms_A, 0.02);
+  EXPECT_LT(r.networks[0].rms_A, 0.3);
+  // Without the icosahedral template no network holds all 13.
+  MroParams crystal;
+  crystal.solute_Z = {78};
+  crystal.templates = {MroTemplate::kFcc, MroTemplate::kHcp, MroTemplate::kBcc, MroTemplate::kSc};
+  const auto c = medium_range_order(embedded(noisy), {}, crystal, core::ExecutionContext{1});
+  for (const MroNetwork& net : c.networks) EXPECT_LT(net.atoms.size(), 13u);
 }
 
 TEST(MediumRangeOrder, NoisySuperlatticeStillMatches) {

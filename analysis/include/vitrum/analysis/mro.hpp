@@ -6,7 +6,9 @@
 /// Solute atoms (e.g. the type-3 atoms Ir, Pt of seed 000) are linked when
 /// link_min_A ≤ d ≤ link_max_A. From every amorphous solute seed (normalised BOO below the
 /// crystal threshold, when labels are given) each template — the nearest-neighbour shell of an
-/// fcc, hcp, bcc or sc lattice — is grown breadth-first:
+/// fcc, hcp, bcc or sc lattice, or the 12 vertices of an icosahedron around its centre
+/// (PHYSICS.md §7 "(and icosahedral)"; the reference code's `nn_basis` type 5; seed 000 reports
+/// that no icosahedral MRO was found) — is grown breadth-first:
 ///  1. orientation and lattice constant from the seed's links: every pair of links is aligned
 ///     with a pair of template vectors of the same angle (±angle_tolerance_deg), the scale set by
 ///     the mean length of the first link shell (links within 1.1 × the shortest), and the
@@ -15,9 +17,13 @@
 ///     unassigned solute atom within `tolerance_A` of a site joins, at that site;
 ///  3. after each breadth-first layer orientation, scale and origin are refitted to all
 ///     accepted atoms (least squares, Kabsch), and growth continues until no atom joins.
-/// Each seed keeps its largest template network; networks are then accepted largest first
-/// without sharing atoms. Reported: template, size, lattice constant and the RMS deviation of
-/// the atoms from their sites.
+/// The icosahedral template does not tile space: from every accepted atom the same 12 vertex
+/// directions are predicted, so beyond the first shell it describes interpenetrating,
+/// equally oriented icosahedra (sites v_i + v_j, …); its "lattice constant" is the
+/// centre–vertex distance (the vertex–vertex distance is 1.0515 × that).
+/// Each seed keeps its largest template network (on a tie the template listed first); networks are
+/// then accepted largest first without sharing atoms. Reported: template, size, lattice constant
+/// and the RMS deviation of the atoms from their sites.
 
 #include <cstdint>
 #include <span>
@@ -29,9 +35,9 @@
 
 namespace vitrum::analysis {
 
-enum class MroTemplate { kFcc, kHcp, kBcc, kSc };
+enum class MroTemplate { kFcc, kHcp, kBcc, kSc, kIcosahedral };
 
-/// "fcc", "hcp", "bcc", "sc".
+/// "fcc", "hcp", "bcc", "sc", "ico".
 std::string to_string(MroTemplate t);
 
 struct MroParams {
@@ -43,7 +49,7 @@ struct MroParams {
   double crystal_threshold = 0.5;     ///< seeds need normalised BOO below this (if given)
   int min_network_size = 4;           ///< smaller networks are not reported
   std::vector<MroTemplate> templates{MroTemplate::kFcc, MroTemplate::kHcp, MroTemplate::kBcc,
-                                     MroTemplate::kSc};
+                                     MroTemplate::kSc, MroTemplate::kIcosahedral};
   /// Throws InputError naming the field, its value and the allowed range.
   void validate() const;
 };
@@ -51,8 +57,8 @@ struct MroParams {
 struct MroNetwork {
   MroTemplate kind = MroTemplate::kFcc;
   std::vector<std::uint32_t> atoms;  ///< model indices, seed first
-  double lattice_A = 0;              ///< fitted lattice constant (hcp: a), Å
-  double rms_A = 0;                  ///< RMS distance of the atoms from their sites, Å
+  double lattice_A = 0;  ///< fitted lattice constant (hcp: a; icosahedral: centre–vertex), Å
+  double rms_A = 0;      ///< RMS distance of the atoms from their sites, Å
 };
 
 struct MroResult {

@@ -600,6 +600,20 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
     for (const auto& m : motifs->motifs)
       list.insert(list.end(), {m.fold, std::int32_t(m.cap_a), std::int32_t(m.cap_b)});
     writer.write_array<std::int32_t>("/motifs/list", list, {motifs->motifs.size(), 3});
+    // Skeletons (seed 001 Fig. 2a): the tetrahedra centroids of motif k are rows
+    // skeleton_offsets[k] … skeleton_offsets[k + 1] − 1, placed at cap A's position plus their
+    // unwrapped offset so that no polygon is split by a periodic boundary.
+    std::vector<double> vertices;
+    std::vector<std::int32_t> offsets{0};
+    for (const auto& m : motifs->motifs) {
+      const core::Vec3& cap = model.positions_A()[m.cap_a];
+      for (const core::Vec3& c : m.skeleton_A)
+        for (int a = 0; a < 3; ++a) vertices.push_back(cap[a] + c[a]);
+      offsets.push_back(std::int32_t(vertices.size() / 3));
+    }
+    writer.write_array<double>("/motifs/skeleton_vertices", vertices, {vertices.size() / 3, 3},
+                               "Å");
+    write_vector(writer, "/motifs/skeleton_offsets", offsets);
     const auto& f = motifs->analysis_fraction;
     summary["motif_delta"] = mp.delta_analysis;
     summary["motif_fraction"] = {{"3", f[0]}, {"4", f[1]}, {"5", f[2]}, {"6", f[3]}};

@@ -87,9 +87,12 @@ TEST(Polytetrahedral, OnePentagonalBipyramidIsOneFivefoldMotif) {
   const core::Vec3 mid(0, 0, -h);  // relative to cap 0 (the upper cap)
   ASSERT_EQ(pb.skeleton_A.size(), 5u);
   const double radius = (pb.skeleton_A[0] - mid).norm();
-  for (const core::Vec3& c : pb.skeleton_A) {
+  for (std::size_t k = 0; k < 5; ++k) {
+    const core::Vec3& c = pb.skeleton_A[k];
     EXPECT_NEAR((c - mid).norm(), radius, 1e-9);
     EXPECT_NEAR(c.z(), mid.z(), 1e-9);
+    // In ring order: consecutive vertices one side 2 R sin 36° apart.
+    EXPECT_NEAR((pb.skeleton_A[(k + 1) % 5] - c).norm(), 2 * radius * std::sin(M_PI / 5), 1e-9);
   }
   EXPECT_EQ(r.fraction[0][2], 1.0);
   // A cutoff below the cap–cap distance (1.0515 e = 2.944 Å) removes every tetrahedron.

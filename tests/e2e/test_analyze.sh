@@ -117,6 +117,31 @@ with h5py.File("ico.h5") as f:
     assert f["per_atom/surface"][:].sum() == 12
 PY
 
+# An ideal pentagonal bipyramid (all edges 2.8 Å but the axis): one 5-fold motif whose
+# skeleton, the polygon through its 5 tetrahedra centroids, is a regular pentagon around the
+# axis midpoint, perpendicular to the axis.
+awk 'BEGIN { pi = atan2(0, -1); e = 2.8; R = e / (2 * sin(pi / 5)); h = sqrt(e * e - R * R)
+  print 7; print "Lattice=\"20 0 0 0 20 0 0 0 20\" Properties=species:S:1:pos:R:3 pbc=\"F F F\""
+  printf "Ta 10 10 %.9f\nTa 10 10 %.9f\n", 10 + h, 10 - h
+  for (k = 0; k < 5; k++) printf "Ta %.9f %.9f 10\n", 10 + R * cos(2 * pi * k / 5), 10 + R * sin(2 * pi * k / 5) }' >pb.xyz
+expect 0 '' -- "$vitrum" --quiet analyze --model pb.xyz --out pb.h5 --set rc_A=3.5 \
+  --set analyses=motifs --set plots=none
+/usr/bin/python3 - <<'PY' && ok || bad "bipyramid skeleton"
+import math
+import h5py, numpy as np
+with h5py.File("pb.h5") as f:
+    assert f["motifs/list"].shape == (1, 3) and f["motifs/list"][0][0] == 5, f["motifs/list"][:]
+    assert list(f["motifs/skeleton_offsets"][:]) == [0, 5], f["motifs/skeleton_offsets"][:]
+    v = f["motifs/skeleton_vertices"][:]
+    assert v.shape == (5, 3) and f["motifs/skeleton_vertices"].attrs["units"] == "Å"
+centre = v.mean(axis=0)
+assert np.allclose(centre, [10, 10, 10], atol=1e-6), centre
+radius = np.linalg.norm(v - centre, axis=1)
+sides = np.linalg.norm(v - np.roll(v, -1, axis=0), axis=1)
+assert np.allclose(radius, radius[0], atol=1e-6) and np.allclose(v[:, 2], 10, atol=1e-6), v
+assert np.allclose(sides, 2 * radius[0] * math.sin(math.pi / 5), atol=1e-6), sides
+PY
+
 # A triclinic copy of the crystal (c' = c + a, the same periodic system): the same Q6 and
 # Voronoi index; the density field, which needs an orthorhombic cell, is skipped and says so.
 awk 'NR == 2 { sub(/Lattice="[^"]*"/, "Lattice=\"15.56 0 0 0 15.56 0 15.56 0 15.56\"") } { print }' \

@@ -56,7 +56,9 @@ struct Motif {
   std::uint32_t cap_a = 0, cap_b = 0;     ///< capping atoms, cap_a < cap_b
   std::vector<std::uint32_t> ring;        ///< ring atoms, in ring order
   std::vector<std::uint32_t> tetrahedra;  ///< indices into PolytetrahedralResult::tetrahedra
-  std::vector<core::Vec3> skeleton_A;     ///< centroids of the tetrahedra, relative to cap_a (Å)
+  /// Skeleton (seed 001 Fig. 2a): centroids of the tetrahedra in ring order (a closed polygon
+  /// for a closed ring, an open chain for a triplet), relative to cap_a (Å).
+  std::vector<core::Vec3> skeleton_A;
 };
 
 struct PolytetrahedralResult {

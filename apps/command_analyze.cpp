@@ -664,6 +664,33 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
         {"full_icosahedra", pbn->full_icosahedra},
         {"partial_icosahedra", pbn->partial_icosahedra},
         {"partial_icosahedra_min_pbs", p.pbn.partial_min_pbs}};
+    // The same network analysis for all three closed bipyramids in one run, so that their
+    // networks can be compared (seed 001: PBNs are more abundant and larger than the networks
+    // of quadrilateral and hexagonal bipyramids).
+    nlohmann::json by_fold;
+    for (int fold : {4, 5, 6}) {
+      analysis::PbnParams q = p.pbn;
+      q.fold = fold;
+      const analysis::PbnResult r = fold == p.pbn.fold ? *pbn : analysis::pbn_analysis(*motifs, q);
+      std::vector<std::int32_t> fold_size, fold_atoms;
+      std::vector<double> fold_length;
+      for (const auto& net : r.networks) {
+        fold_size.push_back(std::int32_t(net.pbs));
+        fold_atoms.push_back(std::int32_t(net.atoms));
+        fold_length.push_back(net.length_A);
+      }
+      const std::string group = "/bipyramid_networks/" + std::to_string(fold);
+      write_vector(writer, group + "/size", fold_size);
+      write_vector(writer, group + "/atoms", fold_atoms);
+      write_vector(writer, group + "/length", fold_length, "Å");
+      by_fold[std::to_string(fold)] = {
+          {"bipyramids", r.pentagonal_bipyramids},
+          {"count", r.networks.size()},
+          {"largest", r.networks.empty() ? 0 : r.networks.front().pbs},
+          {"largest_length_A", r.networks.empty() ? 0.0 : r.networks.front().length_A},
+          {"fraction_with_edge_sharing", r.fraction_with_edge_sharing}};
+    }
+    summary["bipyramid_networks"] = by_fold;
   }
   if (!skipped.empty()) summary["skipped"] = skipped;
   writer.write_provenance(run.provenance(p.params_toml()));
@@ -687,6 +714,9 @@ void run_analyze(const RunContext& run, const AnalyzeParams& p, const std::strin
              {"motif_fraction", "tetrahedra in n-fold motifs / passing tetrahedra at motif_delta"},
              {"pbn.largest", "PBs"},
              {"pbn.largest_length_A", "Å"},
+             {"bipyramid_networks",
+              "per fold (4, 5, 6): bipyramids, networks of ≥ pbn.min_network_size, largest "
+              "(bipyramids), largest_length_A (Å)"},
              {"pbn.full_icosahedra", "centres with 12 edge-connected PBs"},
              {"pbn.partial_icosahedra",
               "centres with partial_icosahedra_min_pbs … 11 edge-connected PBs"},

@@ -104,6 +104,9 @@ p = s["pbn"]
 assert p["fold"] == 5 and p["bipyramids"] == 12 and p["count"] == 1 and p["largest"] == 12, p
 assert abs(p["dihedral_mean_deg"] - 116.565) < 1e-3 and p["full_icosahedra"] == 1, p
 assert p["partial_icosahedra"] == 0 and p["partial_icosahedra_min_pbs"] == 3, p
+b = s["bipyramid_networks"]
+assert b["5"]["bipyramids"] == 12 and b["5"]["count"] == 1 and b["5"]["largest"] == 12, b
+assert b["4"]["bipyramids"] == 0 and b["6"]["bipyramids"] == 0 and b["4"]["count"] == 0, b
 assert s["voronoi_top"] == [{"index": [0, 0, 12, 0], "fraction": 1.0}], s["voronoi_top"]
 assert s["voronoi_interior_cells"] == 1, s
 with h5py.File("ico.h5") as f:
@@ -114,6 +117,8 @@ with h5py.File("ico.h5") as f:
     assert list(f["pbn/centre_pbs"][:]) == [12] + [1] * 12
     assert list(f["pbn/centre_connected_pbs"][:]) == [12] + [1] * 12
     assert list(f["pbn/connected_histogram"][:]) == [0, 12] + [0] * 10 + [1]
+    assert list(f["bipyramid_networks/5/size"][:]) == [12]
+    assert len(f["bipyramid_networks/4/size"][:]) == len(f["bipyramid_networks/6/size"][:]) == 0
     assert f["per_atom/surface"][:].sum() == 12
 PY
 

@@ -94,10 +94,12 @@ Traversal make_traversal(const Volume& volume, std::array<double, 2> det_samplin
 /// lie on the detector.
 template <class Visit>
 inline void bilinear(const Traversal& t, double u, double v, Visit&& visit) {
-  const double fu = std::floor(u), fv = std::floor(v);
-  const long iu = static_cast<long>(fu), iv = static_cast<long>(fv);
-  const double wu = u - fu, wv = v - fv;
   const long nx = t.det_nx, ny = t.det_ny;
+  // Off the detector (the negated test also drops NaN): no pixel within reach.
+  if (!(u > -1.0 && u < static_cast<double>(nx) && v > -1.0 && v < static_cast<double>(ny))) return;
+  // u + 1 > 0 here, so truncation is the floor (std::floor is a libm call without SSE4.1).
+  const long iu = static_cast<long>(u + 1.0) - 1, iv = static_cast<long>(v + 1.0) - 1;
+  const double wu = u - static_cast<double>(iu), wv = v - static_cast<double>(iv);
   if (iu >= 0 && iu + 1 < nx && iv >= 0 && iv + 1 < ny) {
     const auto k = static_cast<std::size_t>(iv * nx + iu);
     const auto row = static_cast<std::size_t>(nx);
@@ -107,7 +109,6 @@ inline void bilinear(const Traversal& t, double u, double v, Visit&& visit) {
     visit(k + row + 1, wu * wv);
     return;
   }
-  if (iu < -1 || iu >= nx || iv < -1 || iv >= ny) return;
   const auto corner = [&](long x, long y, double w) {
     if (x >= 0 && x < nx && y >= 0 && y < ny) visit(static_cast<std::size_t>(y * nx + x), w);
   };

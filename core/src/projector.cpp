@@ -25,6 +25,7 @@ struct Traversal {
   double u0 = 0, v0 = 0;                   // voxel (0, 0, 0), centre
   std::array<double, 3> du{}, dv{};        // per unit step of iz, iy, ix
   std::vector<std::array<double, 2>> sub;  // (du, dv) of each sub-point from the voxel centre
+  double sub_u_min = 0, sub_u_max = 0, sub_v_min = 0, sub_v_max = 0;  // extremes of `sub`
   double weight = 0;  // h_x·h_y·h_z / (step_x·step_y·S³): value → image per unit bilinear weight
 };
 
@@ -87,6 +88,10 @@ Traversal make_traversal(const Volume& volume, std::array<double, 2> det_samplin
                          fz * t.dv[0] + fy * t.dv[1] + fx * t.dv[2]});
       }
   t.weight = h[0] * h[1] * h[2] / (px * py * static_cast<double>(S * S * S));
+  for (const auto& s : t.sub) {
+    t.sub_u_min = std::min(t.sub_u_min, s[0]), t.sub_u_max = std::max(t.sub_u_max, s[0]);
+    t.sub_v_min = std::min(t.sub_v_min, s[1]), t.sub_v_max = std::max(t.sub_v_max, s[1]);
+  }
   return t;
 }
 
@@ -118,12 +123,45 @@ inline void bilinear(const Traversal& t, double u, double v, Visit&& visit) {
   corner(iu + 1, iv + 1, wu * wv);
 }
 
+/// The four pixels around (u, v) when all four are known to lie on the detector.
+template <class Visit>
+inline void bilinear_interior(const Traversal& t, double u, double v, Visit&& visit) {
+  const long iu = static_cast<long>(u), iv = static_cast<long>(v);  // u, v ≥ 0: the floor
+  const double wu = u - static_cast<double>(iu), wv = v - static_cast<double>(iv);
+  const auto k = static_cast<std::size_t>(iv * t.det_nx + iu);
+  const auto row = static_cast<std::size_t>(t.det_nx);
+  visit(k, (1 - wu) * (1 - wv));
+  visit(k + 1, wu * (1 - wv));
+  visit(k + row, (1 - wu) * wv);
+  visit(k + row + 1, wu * wv);
+}
+
+/// The indices ix of [0, n) for which lo ≤ x0 + ix·d < hi surely holds (one index of margin
+/// each side against rounding), as [first, last); empty when first ≥ last.
+std::array<std::size_t, 2> interior(double x0, double d, double lo, double hi, std::size_t n) {
+  if (!(hi > lo)) return {0, 0};
+  double t0, t1;
+  if (std::abs(d) < 1e-12) {
+    if (x0 > lo + 1e-9 && x0 < hi - 1e-9) return {0, n};
+    return {0, 0};
+  }
+  t0 = (lo - x0) / d, t1 = (hi - x0) / d;
+  if (t0 > t1) std::swap(t0, t1);
+  const double nd = static_cast<double>(n);
+  const double first = std::clamp(std::ceil(t0) + 1.0, 0.0, nd);
+  const double last = std::clamp(std::floor(t1) - 1.0, 0.0, nd);
+  return {static_cast<std::size_t>(first), static_cast<std::size_t>(last)};
+}
+
 /// The one traversal of voxels [z0, z1) in z-y-x order; the policy decides what a voxel
 /// does with each (pixel, weight): the forward splats value·weight into the image, the
 /// adjoint gathers image·weight into the voxel. Sharing it makes the pair exactly adjoint.
+/// Each row is split where its sub-points enter and leave the detector's interior, so the
+/// middle runs without bounds checks.
 template <class Policy>
 void traverse(const Traversal& t, std::size_t z0, std::size_t z1, Policy& policy) {
   const bool single = t.sub.size() == 1;
+  const double u_hi = static_cast<double>(t.det_nx - 1), v_hi = static_cast<double>(t.det_ny - 1);
   for (std::size_t iz = z0; iz < z1; ++iz)
     for (std::size_t iy = 0; iy < t.ny; ++iy) {
       const double ur =
@@ -131,8 +169,13 @@ void traverse(const Traversal& t, std::size_t z0, std::size_t z1, Policy& policy
       const double vr =
           t.v0 + static_cast<double>(iz) * t.dv[0] + static_cast<double>(iy) * t.dv[1];
       const std::size_t row = (iz * t.ny + iy) * t.nx;
-      for (std::size_t ix = 0; ix < t.nx; ++ix) {
-        if (!policy.begin(row + ix)) continue;
+      // Every sub-point has 0 ≤ u < nx − 1 and 0 ≤ v < ny − 1 for ix in [a, b).
+      const auto ru = interior(ur, t.du[2], -t.sub_u_min, u_hi - t.sub_u_max, t.nx);
+      const auto rv = interior(vr, t.dv[2], -t.sub_v_min, v_hi - t.sub_v_max, t.nx);
+      std::size_t a = std::max(ru[0], rv[0]), b = std::min(ru[1], rv[1]);
+      if (a >= b) a = b = t.nx;
+      const auto checked = [&](std::size_t ix) {
+        if (!policy.begin(row + ix)) return;
         const double u = ur + static_cast<double>(ix) * t.du[2];
         const double v = vr + static_cast<double>(ix) * t.dv[2];
         if (single) {
@@ -141,7 +184,20 @@ void traverse(const Traversal& t, std::size_t z0, std::size_t z1, Policy& policy
           for (const auto& s : t.sub) bilinear(t, u + s[0], v + s[1], policy);
         }
         policy.end(row + ix);
+      };
+      for (std::size_t ix = 0; ix < a; ++ix) checked(ix);
+      for (std::size_t ix = a; ix < b; ++ix) {
+        if (!policy.begin(row + ix)) continue;
+        const double u = ur + static_cast<double>(ix) * t.du[2];
+        const double v = vr + static_cast<double>(ix) * t.dv[2];
+        if (single) {
+          bilinear_interior(t, u, v, policy);
+        } else {
+          for (const auto& s : t.sub) bilinear_interior(t, u + s[0], v + s[1], policy);
+        }
+        policy.end(row + ix);
       }
+      for (std::size_t ix = b; ix < t.nx; ++ix) checked(ix);
     }
 }
 

@@ -102,7 +102,7 @@ void FourierSliceProjector::project(const std::array<double, 3>& euler_deg, Imag
   if (Ny == 0 || Nx == 0) throw InputError("the projection image is empty");
   const double py = image.sampling()[0], px = image.sampling()[1];
   const Mat3 R = euler_zyx_matrix(euler_deg[0], euler_deg[1], euler_deg[2]);
-  const std::size_t Mz = padded_[0], My = padded_[1], Mx = padded_[2];
+  const std::size_t My = padded_[1], Mx = padded_[2];
   // Detector pixel q at ρ_q = (d0 − c) + q·p: p(ρ_q) = (1/(N p)²) Σ_l P̂(κ_l) e^{2πi κ_l·ρ_q}.
   const double dy0 = image.origin()[0] - center_A_.y(), dx0 = image.origin()[1] - center_A_.x();
   AlignedVector<std::complex<float>> slice(Ny * Nx);
@@ -135,7 +135,6 @@ void FourierSliceProjector::project(const std::array<double, 3>& euler_deg, Imag
         }
     return v;
   };
-  (void)Mz;
   parallel_for(ctx, 0, Ny, [&](std::size_t ly) {
     const double ky = static_cast<double>(signed_bin(ly, Ny)) / (static_cast<double>(Ny) * py);
     for (std::size_t lx = 0; lx < Nx; ++lx) {

@@ -23,17 +23,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from interop_support import check, fail  # noqa: E402
+
 A, CELLS, SIGMA, RC = 3.6, 6, 0.15, 3.2
-
-
-def fail(message):
-    print("FAIL: " + message, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
 
 
 def run(cmd, cwd):

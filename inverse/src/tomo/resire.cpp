@@ -1,0 +1,159 @@
+#include "vitrum/inverse/tomo/resire.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "vitrum/core/error.hpp"
+#include "vitrum/core/projector.hpp"
+#include "vitrum/core/validate.hpp"
+
+namespace vitrum::inverse {
+
+void ResireParams::validate() const {
+  core::require(iterations >= 1, "iterations", iterations, ">= 1");
+  core::require(std::isfinite(step) && step > 0.0 && step <= 4.0, "step", step, "(0, 4]");
+  core::require(report_interval >= 1, "report_interval", report_interval, ">= 1");
+  core::require(std::isfinite(voxel_A) && voxel_A >= 0.0, "volume.voxel_A", voxel_A,
+                ">= 0 (0: the image pixel)");
+  core::require(size_voxels >= 0 && size_voxels <= 4096, "volume.size_voxels", size_voxels,
+                "0 … 4096 (0: the image width)");
+  core::ProjectorParams{subsamples}.validate();
+}
+
+core::ParamSet ResireParams::params() {
+  core::ParamSet p;
+  p.add("iterations", iterations, "", "RESIRE gradient steps (PHYSICS.md §4: 200–500)")
+      .add("step", step, "",
+           "dimensionless step; t = step·p_x·p_y/(N·n·h⁴) (2: the reference code's default)")
+      .add("positivity", positivity, "", "clamp the volume to ≥ 0 after every step")
+      .add("report_interval", report_interval, "", "log the mean R₁ every this many iterations")
+      .add("volume.voxel_A", voxel_A, "Å", "reconstruction voxel (0: the image pixel)")
+      .add("volume.size_voxels", size_voxels, "", "cube edge in voxels (0: the image width)")
+      .add("projector.subsamples", subsamples, "", "projector sub-points per voxel axis");
+  return p;
+}
+
+core::Volume resire_volume(const core::TiltSeries& series, const core::Vec3& center_A,
+                           const ResireParams& params) {
+  const auto& s = series.images.sampling();
+  const double h = params.voxel_A > 0.0 ? params.voxel_A : s[2];
+  const std::size_t n =
+      params.size_voxels > 0
+          ? static_cast<std::size_t>(params.size_voxels)
+          : static_cast<std::size_t>(
+                std::max(1.0, std::round(static_cast<double>(series.images.extent(2)) * s[2] / h)));
+  const double half = 0.5 * static_cast<double>(n - 1) * h;
+  return core::Volume({n, n, n}, core::Volume::filled(h),
+                      {center_A.z() - half, center_A.y() - half, center_A.x() - half});
+}
+
+namespace {
+
+void check_series(const core::TiltSeries& series) {
+  series.validate();
+  if (series.tilt_count() == 0 || series.images.extent(1) == 0 || series.images.extent(2) == 0)
+    throw InputError("the tilt series is empty");
+  for (float v : series.images.values())
+    if (!std::isfinite(v)) throw InputError("the tilt series has a non-finite value");
+}
+
+/// R₁,θ = Σ|r_θ| / Σ|b_θ| for every projection (sums in double, in pixel order).
+std::vector<double> r1_per_projection(const core::TiltSeries& residual,
+                                      const std::vector<double>& b_norm) {
+  const std::size_t n_pix = residual.images.extent(1) * residual.images.extent(2);
+  std::vector<double> r1(residual.tilt_count());
+  for (std::size_t t = 0; t < r1.size(); ++t) {
+    const float* r = residual.images.data() + t * n_pix;
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n_pix; ++i) sum += std::abs(static_cast<double>(r[i]));
+    r1[t] = sum / b_norm[t];
+  }
+  return r1;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+/// residual = Π O − b for every tilt.
+void residual_of(const core::Volume& volume, const core::TiltSeries& series,
+                 const core::Vec3& center_A, const core::ProjectorParams& projector,
+                 const core::ExecutionContext& ctx, core::TiltSeries& residual) {
+  core::project_series(volume, center_A, residual, projector, ctx);
+  float* r = residual.images.data();
+  const float* b = series.images.data();
+  core::parallel_for(ctx, 0, residual.images.size(), [&](std::size_t i) { r[i] -= b[i]; });
+}
+
+}  // namespace
+
+ResireResult resire(const core::TiltSeries& series, const core::Vec3& center_A,
+                    const ResireParams& params, const core::ExecutionContext& ctx,
+                    const core::Logger& logger) {
+  params.validate();
+  check_series(series);
+  if (!center_A.allFinite()) throw InputError("the rotation centre is not finite");
+  const std::size_t n_tilt = series.tilt_count();
+  const std::size_t n_pix = series.images.extent(1) * series.images.extent(2);
+  std::vector<double> b_norm(n_tilt);
+  for (std::size_t t = 0; t < n_tilt; ++t) {
+    const float* b = series.images.data() + t * n_pix;
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n_pix; ++i) sum += std::abs(static_cast<double>(b[i]));
+    if (!(sum > 0.0))
+      throw InputError("projection " + std::to_string(t) + " is zero everywhere; R₁ is undefined");
+    b_norm[t] = sum;
+  }
+
+  ResireResult result;
+  result.volume = resire_volume(series, center_A, params);
+  core::Volume& volume = result.volume;
+  const double h = volume.sampling()[0];
+  const auto& s = series.images.sampling();
+  const double n = static_cast<double>(volume.extent(2));
+  // t = step·p_x p_y/(N·n·h⁴): the reference code's step/(N·n_x) for a voxel-sum projector,
+  // scaled by 1/L of this line-integral projector (resire.hpp).
+  result.step_A2 = params.step * s[1] * s[2] / (static_cast<double>(n_tilt) * n * h * h * h * h);
+  const float t_step = static_cast<float>(result.step_A2);
+  const core::ProjectorParams projector{params.subsamples};
+
+  core::TiltSeries residual{
+      core::Grid<float, 3>(series.images.shape(), series.images.sampling(), series.images.origin()),
+      series.euler_deg};
+  core::Volume gradient(volume.shape(), volume.sampling(), volume.origin());
+  logger.info("RESIRE: " + std::to_string(n_tilt) + " projections of " +
+              std::to_string(series.images.extent(1)) + "×" +
+              std::to_string(series.images.extent(2)) + " px → " +
+              std::to_string(volume.extent(0)) + "³ voxels of " + core::format_number(h) + " Å, " +
+              std::to_string(params.iterations) +
+              " iterations, t = " + core::format_number(result.step_A2) + " Å⁻²");
+  core::Progress progress(logger, "RESIRE", static_cast<std::size_t>(params.iterations));
+  for (int k = 0; k < params.iterations; ++k) {
+    residual_of(volume, series, center_A, projector, ctx, residual);
+    result.r1_history.push_back(mean(r1_per_projection(residual, b_norm)));
+    if (k % params.report_interval == 0)
+      logger.info("RESIRE iteration " + std::to_string(k) +
+                  ": mean R₁ = " + core::format_number(result.r1_history.back()));
+    std::fill(gradient.values().begin(), gradient.values().end(), 0.0f);
+    core::back_project_series(residual, center_A, gradient, projector, ctx);
+    float* o = volume.data();
+    const float* g = gradient.data();
+    const bool clamp = params.positivity;
+    core::parallel_for(ctx, 0, volume.size(), [&](std::size_t i) {
+      const float v = o[i] - t_step * g[i];
+      o[i] = clamp ? std::max(v, 0.0f) : v;
+    });
+    progress.advance();
+  }
+  progress.finish();
+  residual_of(volume, series, center_A, projector, ctx, residual);
+  result.r1_per_projection = r1_per_projection(residual, b_norm);
+  result.r1_history.push_back(mean(result.r1_per_projection));
+  logger.info("RESIRE done: mean R₁ = " + core::format_number(result.r1_history.back()));
+  return result;
+}
+
+}  // namespace vitrum::inverse

@@ -1,0 +1,83 @@
+// `vitrum tomo --tilts T.h5 --out volume.h5`: a RESIRE reconstruction of a tilt series
+// (inverse/tomo/resire.hpp), written as an EMD volume with its R₁ history, and as an MRC file
+// beside it.
+
+#include <filesystem>
+
+#include "cli.hpp"
+#include "vitrum/core/hdf5_file.hpp"
+#include "vitrum/core/io_mrc.hpp"
+#include "vitrum/core/validate.hpp"
+#include "vitrum/inverse/tomo/resire.hpp"
+
+namespace vitrum::app {
+
+std::string tomo_defaults_toml() { return inverse::ResireParams().params_toml(); }
+
+namespace {
+
+/// The rotation centre: `/geometry/rotation_center_A` (written by `vitrum stem`), else the
+/// centre of the images with z = the x centre (a cube about the image's width).
+core::Vec3 rotation_center(const core::Hdf5Reader& reader, const core::TiltSeries& series) {
+  if (reader.has("/geometry/rotation_center_A")) {
+    const auto c = reader.read_array<double>("/geometry/rotation_center_A", {3});
+    return {c.values[0], c.values[1], c.values[2]};
+  }
+  const auto& g = series.images;
+  const double x =
+      g.coordinate(2, 0) + 0.5 * static_cast<double>(g.extent(2) - 1) * g.sampling()[2];
+  const double y =
+      g.coordinate(1, 0) + 0.5 * static_cast<double>(g.extent(1) - 1) * g.sampling()[1];
+  return {x, y, x};
+}
+
+void run_tomo(const RunContext& run, const inverse::ResireParams& p,
+              const std::filesystem::path& tilts, const std::filesystem::path& out) {
+  const core::Hdf5Reader reader(tilts);
+  const core::TiltSeries series = core::read_tilt_series(reader);
+  const core::Vec3 c = rotation_center(reader, series);
+  run.logger.info("rotation centre (" + core::format_number(c.x()) + ", " +
+                  core::format_number(c.y()) + ", " + core::format_number(c.z()) + ") Å");
+  const inverse::ResireResult result = inverse::resire(series, c, p, run.execution, run.logger);
+  const core::Provenance provenance = run.provenance(p.params_toml());
+  core::Hdf5Writer writer(out);
+  core::write_volume(writer, result.volume);
+  writer.write_array<double>("/tomo/r1_history", result.r1_history, {result.r1_history.size()});
+  writer.write_array<double>("/tomo/r1_per_projection", result.r1_per_projection,
+                             {result.r1_per_projection.size()});
+  writer.write_array<double>("/geometry/rotation_center_A",
+                             std::vector<double>{c.x(), c.y(), c.z()}, {3}, "Å");
+  writer.write_provenance(provenance);
+  writer.commit();
+  std::filesystem::path mrc = out;
+  mrc.replace_extension(".mrc");
+  core::write_mrc(mrc, result.volume, provenance);
+  run.logger.info("wrote " + std::to_string(result.volume.extent(0)) + "³ voxels to " +
+                  out.string() + " and " + mrc.string() + "; mean R₁ " +
+                  core::format_number(result.r1_history.front()) + " → " +
+                  core::format_number(result.r1_history.back()));
+}
+
+}  // namespace
+
+void add_tomo_command(CLI::App& app, const GlobalOptions& global) {
+  CLI::App* tomo = app.add_subcommand("tomo", "reconstruct a volume from a tilt series (RESIRE)");
+  auto tilts = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto config = std::make_shared<ConfigOptions>();
+  tomo->add_option("--tilts", *tilts, "tilt series (.h5, as `vitrum stem` writes it)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  tomo->add_option("--out", *out, "volume to write (.h5; an .mrc is written beside it)")
+      ->required();
+  config->add_to(*tomo);
+  tomo->callback([&global, tilts, out, config] {
+    const RunContext run(global);
+    inverse::ResireParams p;
+    p.params().load(config->load());
+    p.validate();
+    run_tomo(run, p, *tilts, *out);
+  });
+}
+
+}  // namespace vitrum::app

@@ -164,6 +164,8 @@ TEST(Resire, RejectsBadInput) {
   bad = {};
   bad.step = -1;
   EXPECT_THROW(bad.validate(), InputError);
+  bad.step = 2.5;  // beyond the stability limit
+  EXPECT_THROW(bad.validate(), InputError);
 }
 
 TEST(Resire, StepScalesWithTheVoxelSoTheIterationIsStableAtAnySampling) {
@@ -183,6 +185,36 @@ TEST(Resire, StepScalesWithTheVoxelSoTheIterationIsStableAtAnySampling) {
     EXPECT_LT(r.r1_history.back(), 0.1) << "scale " << scale;
     for (std::size_t k = 10; k + 1 < r.r1_history.size(); ++k)
       EXPECT_LE(r.r1_history[k + 1], r.r1_history[k] * 1.001) << "scale " << scale;
+  }
+}
+
+TEST(Resire, StepTwoStaysBelowTheStabilityLimit) {
+  // Gradient descent is stable for t·L < 2, L the largest eigenvalue of Σ_θ Π_θᵀΠ_θ. Power
+  // iteration for L on the test geometries: the derivation's L ≈ N·n·h⁴/(p_x p_y) must hold to
+  // within the margin step = 2 leaves.
+  for (const auto& [max_deg, n_tilt] :
+       {std::pair{85.0, std::size_t{36}}, {60.0, std::size_t{25}}}) {
+    core::TiltSeries s = empty_series(max_deg, n_tilt);
+    core::Volume x = resire_volume(s, kCenter, ResireParams{});
+    for (float& v : x.values()) v = 1.0f;
+    double lambda = 0;
+    for (int it = 0; it < 30; ++it) {
+      core::project_series(x, kCenter, s, {}, {});
+      core::Volume y(x.shape(), x.sampling(), x.origin());
+      core::back_project_series(s, kCenter, y, {}, {});
+      double yy = 0, xy = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        yy += double(y.data()[i]) * y.data()[i];
+        xy += double(x.data()[i]) * y.data()[i];
+      }
+      lambda = xy;  // x has unit norm after the first step
+      const double norm = std::sqrt(yy);
+      for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = float(y.data()[i] / norm);
+    }
+    const double t = 2.0 * kH * kH / (double(n_tilt) * double(kN) * std::pow(kH, 4));
+    std::printf("±%g°, %zu tilts: L = %g, t·L = %g at step 2\n", max_deg, n_tilt, lambda,
+                t * lambda);
+    EXPECT_LT(t * lambda, 2.0);
   }
 }
 

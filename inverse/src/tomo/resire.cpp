@@ -12,7 +12,8 @@ namespace vitrum::inverse {
 
 void ResireParams::validate() const {
   core::require(iterations >= 1, "iterations", iterations, ">= 1");
-  core::require(std::isfinite(step) && step > 0.0 && step <= 4.0, "step", step, "(0, 4]");
+  core::require(std::isfinite(step) && step > 0.0 && step <= 2.0, "step", step,
+                "(0, 2]: t·L < 2 (resire.hpp)");
   core::require(report_interval >= 1, "report_interval", report_interval, ">= 1");
   core::require(std::isfinite(voxel_A) && voxel_A >= 0.0, "volume.voxel_A", voxel_A,
                 ">= 0 (0: the image pixel)");

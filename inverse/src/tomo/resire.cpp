@@ -115,9 +115,13 @@ ResireResult resire(const core::TiltSeries& series, const core::Vec3& center_A,
   const double h = volume.sampling()[0];
   const auto& s = series.images.sampling();
   const double n = static_cast<double>(volume.extent(2));
-  // t = step·p_x p_y/(N·n·h⁴): the reference code's step/(N·n_x) for a voxel-sum projector,
-  // scaled by 1/L of this line-integral projector (resire.hpp).
-  result.step_A2 = params.step * s[1] * s[2] / (static_cast<double>(n_tilt) * n * h * h * h * h);
+  // t = step·p_x p_y/(N·n·h⁴·g): the reference code's step/(N·n_x) for a voxel-sum projector,
+  // scaled by 1/L of this line-integral projector, g = max(1, δ²/(p_x p_y)) for sub-points
+  // (spacing δ = h/S) sparser than the pixels (resire.hpp).
+  const double delta = h / static_cast<double>(params.subsamples);
+  const double sparse = std::max(1.0, delta * delta / (s[1] * s[2]));
+  result.step_A2 =
+      params.step * s[1] * s[2] / (static_cast<double>(n_tilt) * n * h * h * h * h * sparse);
   const float t_step = static_cast<float>(result.step_A2);
   const core::ProjectorParams projector{params.subsamples};
 

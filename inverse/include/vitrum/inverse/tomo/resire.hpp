@@ -13,12 +13,21 @@
 /// The step. The reference code sums voxels along a ray (Π_sum) and uses t = step/(N·n_x) for
 /// N projections of n_x-voxel rays: ΠᵀΠ's largest eigenvalue (a volume filling the box) is
 /// L_sum ≈ N·n_x (each voxel spreads weight 1 over the pixels, each pixel gathers ≈ n_x voxels),
-/// and gradient descent is stable for t·L < 2. Here each voxel of size h carries O·h³ and is
-/// divided by the pixel area p_x·p_y, so Π = (h³/(p_x p_y))·Π_splat, where Π_splat's columns sum
-/// to 1 and its rows gather ≈ n·p_x p_y/h² voxels; so L ≈ N·n·h⁴/(p_x p_y) (= h²·L_sum when
-/// p = h), and
+/// and gradient descent is stable for t·L < 2. Here each voxel of size h is S³ sub-points
+/// (spacing δ = h/S) carrying O·h³/S³, splatted bilinearly and divided by the pixel area
+/// p_x·p_y. Bound L ≤ N·‖Π_θ‖₁‖Π_θ‖_∞: a voxel's weights over the pixels sum to h³/(p_x p_y)
+/// (mass conservation); a pixel gathers from the ≈ n·S sub-points along its ray, each column
+/// of them adding bilinear weights that sum to ≈ p_x p_y/δ² over the columns when δ² ≤ p_x p_y,
+/// but up to 1 (a pixel on a column) when the sub-points are sparser than the pixels. So a row
+/// sums to n·h·g, g = max(1, δ²/(p_x p_y)), and
 ///
-///   t = step · p_x p_y / (N · n · h⁴)   [Å⁻²: ∇ε is in value·Å², O in value].
+///   L ≈ N·n·h⁴·g/(p_x p_y)   (= h²·L_sum when p = h, S = 1),
+///   t = step · p_x p_y / (N · n · h⁴ · g)   [Å⁻²: ∇ε is in value·Å², O in value].
+///
+/// g is tight when sparse sub-points fall on pixel centres (at θ = 0 each column then feeds
+/// one pixel): 1.6 Å voxels at S = 1 on 23 pixels of 0.8 Å about the same centre gave t·L ≈ 4.1
+/// without it, and the iteration flipped between an overshoot and the zero volume. When they
+/// fall between pixels, L is half that and g only slows the descent (t·L ≈ 0.5; tests).
 ///
 /// step = 2 (the reference code's default) sits just under the limit: power iteration on the
 /// test geometries gives t·L = 1.91 (36 tilts, ±85°) and 1.92 (25 tilts, ±60°). The box-filling

@@ -318,6 +318,15 @@ StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams
               (multislice ? "multislice at " + core::format_number(sampling_A) + " Å, " +
                                 std::to_string(configurations) + " phonon configuration(s)"
                           : std::string("linear model")));
+  // A scan samples the image at points: a step much coarser than an atom's image width makes
+  // each projection an arbitrary subsample of the atoms (tilts then disagree, as they would
+  // in an undersampled experiment). Say so rather than let it pass silently.
+  const double atom_width_A = std::hypot(params.linear.width_A, params.acquisition.source_sigma_A);
+  if (!multislice && geometry.step_A > 2.0 * atom_width_A)
+    logger.warn("scan.step_A = " + core::format_number(geometry.step_A) +
+                " Å undersamples the linear model's atoms (width " +
+                core::format_number(atom_width_A) +
+                " Å): raise linear.width_A or acquisition.source_sigma_A, or use a finer step");
   core::Progress progress(
       logger, multislice ? "probes" : "projections",
       multislice ? orientations.size() * configurations * n * n : orientations.size());

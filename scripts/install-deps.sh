@@ -8,13 +8,13 @@ packages=(
   cmake ninja-build g++ pkg-config clang-format
   # libraries (DESIGN.md "Dependencies")
   libfftw3-dev libhdf5-dev libeigen3-dev libpng-dev libtomlplusplus-dev nlohmann-json3-dev
-  libcli11-dev voro++-dev
+  libcli11-dev voro++-dev liblammps-dev libopenmpi-dev lammps-data libssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine
   # interoperability tests: other tools read what vitrum writes (never a runtime dependency)
   python3-ase python3-h5py python3-numpy python3-mrcfile
   # peer tools run side by side in tests and benchmarks (never a runtime dependency)
-  voro++ lammps lammps-data
+  voro++ lammps
 )
 
 missing=()

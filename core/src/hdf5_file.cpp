@@ -563,6 +563,13 @@ void Hdf5Writer::write_attribute(const std::string& group_path, const std::strin
   write_number_attribute(group.get(), name.c_str(), value, impl_->where());
 }
 
+void Hdf5Writer::write_attribute(const std::string& group_path, const std::string& name,
+                                 const std::string& value) {
+  hdf5::silence_error_printing();
+  const hdf5::Group group = impl_->require_group(group_path);
+  write_string_attribute(group.get(), name.c_str(), value, impl_->where());
+}
+
 void Hdf5Writer::write_provenance(const Provenance& provenance) {
   hdf5::silence_error_printing();
   impl_->write_provenance(provenance);
@@ -640,11 +647,26 @@ Provenance Hdf5Reader::read_provenance() const {
   const std::string where = impl_->where();
   const hdf5::Group meta = impl_->open_group("/meta", "provenance (command, parameters, seed)");
   Provenance p;
-  p.command = read_string_attribute(meta.get(), "/meta", "command", where);
-  p.parameters = read_string_attribute(meta.get(), "/meta", "parameters", where);
-  p.version = read_string_attribute(meta.get(), "/meta", "version", where);
-  p.seed = read_number_attribute<std::uint64_t>(meta.get(), "/meta", "seed", where);
+  p.command = vitrum::core::read_string_attribute(meta.get(), "/meta", "command", where);
+  p.parameters = vitrum::core::read_string_attribute(meta.get(), "/meta", "parameters", where);
+  p.version = vitrum::core::read_string_attribute(meta.get(), "/meta", "version", where);
+  p.seed = vitrum::core::read_number_attribute<std::uint64_t>(meta.get(), "/meta", "seed", where);
   return p;
+}
+
+double Hdf5Reader::read_number_attribute(const std::string& group_path,
+                                         const std::string& name) const {
+  hdf5::silence_error_printing();
+  const hdf5::Group group = impl_->open_group(group_path, "attribute " + name);
+  return vitrum::core::read_number_attribute<double>(group.get(), group_path, name.c_str(),
+                                                     impl_->where());
+}
+
+std::string Hdf5Reader::read_string_attribute(const std::string& group_path,
+                                              const std::string& name) const {
+  hdf5::silence_error_printing();
+  const hdf5::Group group = impl_->open_group(group_path, "attribute " + name);
+  return vitrum::core::read_string_attribute(group.get(), group_path, name.c_str(), impl_->where());
 }
 
 // ---- tilt series and volumes ------------------------------------------------------------

@@ -26,19 +26,23 @@ void require_finite(const Hdf5Array<double>& array, const std::string& dataset,
 }  // namespace
 
 AtomicModel read_atoms_hdf5(const std::filesystem::path& path) {
-  const Hdf5Reader reader(path);
+  return read_atoms_group(Hdf5Reader(path));
+}
+
+AtomicModel read_atoms_group(const Hdf5Reader& reader, const std::string& group) {
+  const std::filesystem::path& path = reader.path();
   const Hdf5Array<double> positions =
-      reader.read_array<double>("/atoms/positions", {kAnyExtent, 3});
+      reader.read_array<double>(group + "/positions", {kAnyExtent, 3});
   const std::size_t n = positions.shape[0];
-  const Hdf5Array<std::uint8_t> Z = reader.read_array<std::uint8_t>("/atoms/Z", {n});
-  const Hdf5Array<double> cell = reader.read_array<double>("/atoms/cell", {3, 3});
-  const Hdf5Array<std::uint8_t> pbc = reader.read_array<std::uint8_t>("/atoms/pbc", {3});
-  require_finite(positions, "/atoms/positions", path);
-  require_finite(cell, "/atoms/cell", path);
+  const Hdf5Array<std::uint8_t> Z = reader.read_array<std::uint8_t>(group + "/Z", {n});
+  const Hdf5Array<double> cell = reader.read_array<double>(group + "/cell", {3, 3});
+  const Hdf5Array<std::uint8_t> pbc = reader.read_array<std::uint8_t>(group + "/pbc", {3});
+  require_finite(positions, group + "/positions", path);
+  require_finite(cell, group + "/cell", path);
   for (std::size_t i = 0; i < n; ++i)
     if (Z.values[i] < 1 || Z.values[i] > 118)
-      throw InputError("dataset /atoms/Z has " + std::to_string(Z.values[i]) + " at element " +
-                           std::to_string(i) + ", expected atomic numbers 1..118",
+      throw InputError("dataset " + group + "/Z has " + std::to_string(Z.values[i]) +
+                           " at element " + std::to_string(i) + ", expected atomic numbers 1..118",
                        path.string());
 
   Cell c;
@@ -53,8 +57,8 @@ AtomicModel read_atoms_hdf5(const std::filesystem::path& path) {
     model.add_atom(
         {positions.values[3 * i], positions.values[3 * i + 1], positions.values[3 * i + 2]},
         Z.values[i]);
-  if (reader.has("/atoms/label")) {
-    const Hdf5Array<std::int32_t> label = reader.read_array<std::int32_t>("/atoms/label", {n});
+  if (reader.has(group + "/label")) {
+    const Hdf5Array<std::int32_t> label = reader.read_array<std::int32_t>(group + "/label", {n});
     model.enable_labels();
     std::copy(label.values.begin(), label.values.end(), model.labels().begin());
   }
@@ -64,7 +68,14 @@ AtomicModel read_atoms_hdf5(const std::filesystem::path& path) {
 
 void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& model,
                       const Provenance& provenance) {
-  model.validate(path.string());
+  Hdf5Writer writer(path);
+  write_atoms_group(writer, model);
+  writer.write_provenance(provenance);
+  writer.commit();
+}
+
+void write_atoms_group(Hdf5Writer& writer, const AtomicModel& model, const std::string& group) {
+  model.validate(writer.target().string());
   const std::size_t n = model.size();
   std::vector<double> positions;
   positions.reserve(3 * n);
@@ -77,14 +88,11 @@ void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& mode
     pbc.push_back(model.cell().pbc[static_cast<std::size_t>(i)] ? 1 : 0);
   }
 
-  Hdf5Writer writer(path);
-  writer.write_array<double>("/atoms/positions", positions, {n, 3}, "Å");
-  writer.write_array<std::uint8_t>("/atoms/Z", model.Z(), {n});
-  writer.write_array<double>("/atoms/cell", cell, {3, 3}, "Å");
-  writer.write_array<std::uint8_t>("/atoms/pbc", pbc, {3});
-  if (model.has_labels()) writer.write_array<std::int32_t>("/atoms/label", model.labels(), {n});
-  writer.write_provenance(provenance);
-  writer.commit();
+  writer.write_array<double>(group + "/positions", positions, {n, 3}, "Å");
+  writer.write_array<std::uint8_t>(group + "/Z", model.Z(), {n});
+  writer.write_array<double>(group + "/cell", cell, {3, 3}, "Å");
+  writer.write_array<std::uint8_t>(group + "/pbc", pbc, {3});
+  if (model.has_labels()) writer.write_array<std::int32_t>(group + "/label", model.labels(), {n});
 }
 
 }  // namespace vitrum::core

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io_test_support.hpp"
+#include "vitrum/core/io_atoms.hpp"
 
 namespace vitrum::core {
 namespace {
@@ -383,6 +384,42 @@ TEST(Hdf5Scan, RejectsOutOfOrderAndMisshapenBlocks) {
         ScanWriterParams{Compression::kGzip, 0}.validate();
       },
       {"gzip_level"});
+}
+
+}  // namespace
+}  // namespace vitrum::core
+
+namespace vitrum::core {
+namespace {
+
+TEST(Hdf5File, GroupAttributesRoundTripAndMissingOnesAreNamed) {
+  testing::TempDir dir;
+  Hdf5Writer writer(dir / "attributes.h5");
+  writer.write_attribute("/potential", "file", std::string("CuTa.eam.alloy"));
+  writer.write_attribute("/potential", "cutoff_A", 6.5);
+  writer.commit();
+  const Hdf5Reader reader(dir / "attributes.h5");
+  EXPECT_EQ(reader.read_string_attribute("/potential", "file"), "CuTa.eam.alloy");
+  EXPECT_EQ(reader.read_number_attribute("/potential", "cutoff_A"), 6.5);
+  testing::expect_error<InputError>([&] { reader.read_string_attribute("/potential", "sha256"); },
+                                    {"sha256"});
+  testing::expect_error<InputError>([&] { reader.read_number_attribute("/thermo", "steps"); },
+                                    {"/thermo"});
+}
+
+TEST(Hdf5File, AtomsUnderAnyGroupRoundTrip) {
+  testing::TempDir dir;
+  AtomicModel model(Cell::orthorhombic(10, 11, 12));
+  model.add_atom({1, 2, 3}, 73);
+  model.add_atom({4, 5, 6}, 46);
+  Hdf5Writer writer(dir / "snapshots.h5");
+  write_atoms_group(writer, model, "/snapshots/0");
+  writer.commit();
+  const AtomicModel back = read_atoms_group(Hdf5Reader(dir / "snapshots.h5"), "/snapshots/0");
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back.Z()[1], 46);
+  EXPECT_EQ(back.positions_A()[1], model.positions_A()[1]);
+  EXPECT_EQ(back.cell().vectors_A, model.cell().vectors_A);
 }
 
 }  // namespace

@@ -91,6 +91,10 @@ class Hdf5Writer {
   /// A float64 attribute `name` on the group at absolute `group_path` ("/" for the root),
   /// creating the group if needed (e.g. the neighbour cutoff `rc` of an analysis file).
   void write_attribute(const std::string& group_path, const std::string& name, double value);
+  /// A UTF-8 string attribute `name` on the group at absolute `group_path`, created if needed
+  /// (e.g. the file and SHA-256 of the potential that made a model).
+  void write_attribute(const std::string& group_path, const std::string& name,
+                       const std::string& value);
   /// Group `/meta` with string attributes command, parameters, version and uint64 seed.
   void write_provenance(const Provenance& provenance);
 
@@ -142,6 +146,10 @@ class Hdf5Reader {
 
   /// The `/meta` group. InputError if it or one of its attributes is missing.
   Provenance read_provenance() const;
+  /// A float64 attribute of the group at `group_path`. InputError if either is missing.
+  double read_number_attribute(const std::string& group_path, const std::string& name) const;
+  /// A string attribute of the group at `group_path`. InputError if either is missing.
+  std::string read_string_attribute(const std::string& group_path, const std::string& name) const;
 
  private:
   friend class ScanReader;

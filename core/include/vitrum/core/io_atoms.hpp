@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include "vitrum/core/atomic_model.hpp"
+#include "vitrum/core/hdf5_file.hpp"
 #include "vitrum/core/provenance.hpp"
 
 namespace vitrum::core {
@@ -42,6 +43,11 @@ void write_lammps_data(const std::filesystem::path& path, const AtomicModel& mod
                        const Provenance& provenance);
 
 AtomicModel read_atoms_hdf5(const std::filesystem::path& path);
+/// The `/atoms` schema under any group of an open file (e.g. "/snapshots/3" of a melt–quench),
+/// for files that hold several models or more than a model.
+AtomicModel read_atoms_group(const Hdf5Reader& reader, const std::string& group = "/atoms");
+void write_atoms_group(Hdf5Writer& writer, const AtomicModel& model,
+                       const std::string& group = "/atoms");
 void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& model,
                       const Provenance& provenance);
 

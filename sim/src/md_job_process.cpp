@@ -1,0 +1,77 @@
+// The parent's side of the worker process: spawn, wait, and turn a failure into a message
+// with LAMMPS' own words.
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "vitrum/core/error.hpp"
+#include "vitrum/sim/md_job.hpp"
+
+extern char** environ;
+
+namespace vitrum::sim {
+namespace {
+
+std::string read_stage(const JobDirectory& job_dir) {
+  std::ifstream in(job_dir.stage_file());
+  std::string stage;
+  std::getline(in, stage);
+  return stage.empty() ? "before LAMMPS started" : stage;
+}
+
+}  // namespace
+
+bool launched_under_mpirun() {
+  const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (!size) size = std::getenv("PMI_SIZE");
+  return size && std::atoi(size) > 1;
+}
+
+void run_worker_process(const std::filesystem::path& executable,
+                        const std::vector<std::string>& arguments, int mpi_ranks,
+                        const JobDirectory& job_dir) {
+  std::vector<std::string> argv;
+  if (mpi_ranks > 1) {
+    argv = {"mpirun", "-np", std::to_string(mpi_ranks)};
+    // Open MPI refuses root unless told; containers and CI often run as root.
+    if (::geteuid() == 0) argv.push_back("--allow-run-as-root");
+  }
+  argv.push_back(executable.string());
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  std::vector<char*> pointers;
+  for (std::string& a : argv) pointers.push_back(a.data());
+  pointers.push_back(nullptr);
+
+  pid_t pid = 0;
+  const int spawned = ::posix_spawnp(&pid, pointers[0], nullptr, nullptr, pointers.data(), environ);
+  if (spawned != 0)
+    throw IoError("cannot start the MD worker '" + argv[0] + "': " + std::strerror(spawned),
+                  job_dir.dir.string());
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      throw IoError(std::string("lost the MD worker: ") + std::strerror(errno),
+                    job_dir.dir.string());
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+
+  const std::string stage = read_stage(job_dir);
+  std::string cause = lammps_error_message(job_dir.lammps_log());
+  if (WIFSIGNALED(status))
+    cause = std::string("killed by signal ") + ::strsignal(WTERMSIG(status)) +
+            (cause.empty() ? "" : "; " + cause);
+  else if (cause.empty())
+    cause = "exit status " + std::to_string(WEXITSTATUS(status)) + ", no LAMMPS error in the log";
+  throw NumericsError("the MD worker failed during '" + stage + "': " + cause +
+                          " (LAMMPS log: " + job_dir.lammps_log().string() +
+                          "; rerun with --resume to continue from the last checkpoint)",
+                      job_dir.dir.string());
+}
+
+}  // namespace vitrum::sim

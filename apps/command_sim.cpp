@@ -121,6 +121,7 @@ void run_sim(const GlobalOptions& global, const SimOptions& o) {
   sim::MeltQuenchResult result;
   if (sim::launched_under_mpirun()) {
     result = sim::run_job_in_process(job_dir, job, o.resume, run.logger);
+    sim::finalize_mpi();
     if (result.snapshots.empty()) return;  // not rank 0: rank 0 writes the model
   } else {
     std::vector<std::string> args;
@@ -161,6 +162,7 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global) {
     const sim::JobDirectory job_dir{*job};
     const sim::MdJob md = sim::read_job(job_dir);
     const sim::MeltQuenchResult result = sim::run_job_in_process(job_dir, md, *resume, run.logger);
+    sim::finalize_mpi();
     if (!result.snapshots.empty())
       sim::write_melt_quench(job_dir.result_file(), result,
                              run.provenance(md.params.params_toml()));

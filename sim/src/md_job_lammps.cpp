@@ -252,4 +252,6 @@ MeltQuenchResult run_job_in_process(const JobDirectory& job_dir, const MdJob& jo
   return result;
 }
 
+void finalize_mpi() { lammps_mpi_finalize(); }
+
 }  // namespace vitrum::sim

@@ -38,19 +38,30 @@ void run_worker_process(const std::filesystem::path& executable,
                         const std::vector<std::string>& arguments, int mpi_ranks,
                         const JobDirectory& job_dir) {
   std::vector<std::string> argv;
+  std::vector<std::string> environment;
+  for (char** e = environ; *e; ++e) environment.emplace_back(*e);
   if (mpi_ranks > 1) {
     argv = {"mpirun", "-np", std::to_string(mpi_ranks)};
-    // Open MPI refuses root unless told; containers and CI often run as root.
-    if (::geteuid() == 0) argv.push_back("--allow-run-as-root");
+    // Open MPI refuses root unless told, in mpirun and again in every rank; containers and
+    // CI often run as root.
+    if (::geteuid() == 0)
+      environment.insert(environment.end(),
+                         {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"});
   }
-  argv.push_back(executable.string());
+  std::error_code ignored;
+  const std::filesystem::path resolved = std::filesystem::read_symlink(executable, ignored);
+  argv.push_back(resolved.empty() ? executable.string() : resolved.string());
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   std::vector<char*> pointers;
   for (std::string& a : argv) pointers.push_back(a.data());
   pointers.push_back(nullptr);
+  std::vector<char*> environment_pointers;
+  for (std::string& e : environment) environment_pointers.push_back(e.data());
+  environment_pointers.push_back(nullptr);
 
   pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, pointers[0], nullptr, nullptr, pointers.data(), environ);
+  const int spawned = ::posix_spawnp(&pid, pointers[0], nullptr, nullptr, pointers.data(),
+                                     environment_pointers.data());
   if (spawned != 0)
     throw IoError("cannot start the MD worker '" + argv[0] + "': " + std::strerror(spawned),
                   job_dir.dir.string());

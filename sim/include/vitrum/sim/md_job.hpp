@@ -50,6 +50,10 @@ MdJob read_job(const JobDirectory& job_dir);
 MeltQuenchResult run_job_in_process(const JobDirectory& job_dir, const MdJob& job, bool resume,
                                     const core::Logger& logger);
 
+/// Ends MPI (which LAMMPS started) once a worker's MD is done: mpirun treats a rank that exits
+/// without MPI_Finalize as a failure. Call once, at the end of the process's MD.
+void finalize_mpi();
+
 /// True when this process was started by mpirun with more than one rank (then the MD runs in
 /// this process on every rank, since MPI processes cannot spawn a private worker).
 bool launched_under_mpirun();

@@ -1,6 +1,7 @@
 #include "vitrum/sim/eam_file.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -216,6 +217,13 @@ void write_values(std::ostream& out, const std::vector<double>& values) {
   }
 }
 
+// Shortest text that reads back as exactly `v`.
+std::string shortest(double v) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return {buffer, result.ptr};
+}
+
 std::string exact(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.16E", v);
@@ -314,8 +322,7 @@ void write_setfl(const std::filesystem::path& path, const SetflTable& table) {
     out << table.nrho << ' ' << exact(table.drho) << ' ' << table.nr << ' ' << exact(table.dr_A)
         << ' ' << exact(table.cutoff_A) << '\n';
     for (const SetflElement& e : table.elements) {
-      out << e.Z << ' ' << core::format_number(e.mass_amu) << ' '
-          << core::format_number(e.lattice_constant_A) << ' '
+      out << e.Z << ' ' << shortest(e.mass_amu) << ' ' << shortest(e.lattice_constant_A) << ' '
           << (e.lattice.empty() ? std::string("unknown") : e.lattice) << '\n';
       write_values(out, e.embedding_eV);
       write_values(out, e.density);

@@ -94,6 +94,7 @@ double lattice_constant_A(const ZhouParameters& p) {
 
 std::vector<std::string> zhou_elements() {
   std::vector<std::string> symbols;
+  symbols.reserve(kZhou2004.size());
   for (const ZhouParameters& p : kZhou2004) symbols.emplace_back(p.symbol);
   return symbols;
 }

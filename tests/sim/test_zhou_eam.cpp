@@ -115,10 +115,12 @@ std::pair<double, double> crystal_energy_eV(const ZhouParameters& p, const std::
   return {zhou_embedding_eV(p, rho) + 0.5 * pair, rho};
 }
 
-// The parameters were fitted so that the ground-state crystal with nearest-neighbour distance
-// rₑ is in equilibrium with host density ρₑ and energy −E_c, the experimental cohesive
-// energy. This checks all 27 numbers of the 12 cubic metals together (a typo moves E_c or
-// the equilibrium). E_c (eV): the values the parameters reproduce, as listed in the paper.
+// By construction of the database, the ground-state crystal with nearest-neighbour distance
+// rₑ is in equilibrium (dE/da = 0) with host density ρₑ. Its energy per atom comes out as a
+// two-decimal number, the cohesive energy the fit targeted (values computed here, listed to
+// catch a change; we had the tool's parameter file, not the paper's text, to compare with).
+// Together this checks all 27 numbers of the 12 cubic metals: a typo moves E_c or the
+// equilibrium.
 TEST(ZhouEam, CubicGroundStatesHaveTheFittedCohesiveEnergyAtEquilibrium) {
   const std::vector<std::pair<std::string, double>> cohesive_eV{
       {"Cu", 3.54}, {"Ag", 2.85}, {"Au", 3.93}, {"Ni", 4.45}, {"Pd", 3.91}, {"Pt", 5.77},
@@ -146,7 +148,8 @@ TEST(ZhouEam, CubicGroundStatesHaveTheFittedCohesiveEnergyAtEquilibrium) {
 }
 
 TEST(ZhouEam, ParametersAreThoseOfThePublishedTable) {
-  // Spot checks of EAM_code (LAMMPS tools/eam_database), i.e. the paper's parameter table.
+  // Spot checks against EAM_code (LAMMPS tools/eam_database), the authors' distribution of the
+  // paper's parameter table.
   const ZhouParameters& ta = zhou_parameters("Ta");
   EXPECT_EQ(ta.Z, 73);
   EXPECT_DOUBLE_EQ(ta.re_A, 2.860082);

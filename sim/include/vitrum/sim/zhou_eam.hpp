@@ -2,7 +2,8 @@
 /// \file
 /// The Zhou–Johnson–Wadley generalized EAM database: X. W. Zhou, R. A. Johnson,
 /// H. N. G. Wadley, "Misfit-energy-increasing dislocations in vapor-deposited CoFe/NiFe
-/// multilayers", Phys. Rev. B 69, 144113 (2004), Eqs. (4)–(6) and Table III, for the 16 metals
+/// multilayers", Phys. Rev. B 69, 144113 (2004) (functional forms and parameter table), for the
+/// 16 metals
 /// Cu, Ag, Au, Ni, Pd, Pt, Al, Pb, Fe, Mo, Ta, W, Mg, Co, Ti, Zr; tabulated as DYNAMO setfl
 /// (`pair_style eam/alloy`) files in the way of the authors' public tool, LAMMPS
 /// `tools/eam_database` (`create.f`, parameter file `EAM_code`; also `create_eam.py`). That tool
@@ -20,6 +21,7 @@
 /// Caveat: the cross terms come only from this mixing rule (no alloy data were fitted), so
 /// chemical short-range order in multi-component glasses is qualitative.
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -31,32 +33,33 @@
 
 namespace vitrum::sim {
 
-/// The 27 parameters of one element as EAM_code lists them (Table III of the paper), plus the
-/// ground-state lattice for the setfl header.
+/// The 27 parameters of one element as EAM_code lists them (the paper's parameter table plus
+/// the tool's extra columns F₃⁺, β₁, λ₁, ρₙ/ρₑ, ρ₀/ρₑ), and the ground-state lattice for the
+/// setfl header.
 struct ZhouParameters {
   std::string_view symbol;
-  double re_A;               ///< rₑ, equilibrium nearest-neighbour distance (Å)
-  double fe;                 ///< fₑ, density scale
-  double rhoe;               ///< ρₑ, equilibrium electron density
-  double rhos;               ///< ρₛ, scale of the high-density embedding branch
-  double alpha;              ///< α (repulsive pair decay)
-  double beta;               ///< β (attractive pair decay)
-  double A_eV;               ///< A (eV)
-  double B_eV;               ///< B (eV)
-  double kappa;              ///< κ (repulsive cutoff position, in units of rₑ)
-  double lambda;             ///< λ (attractive cutoff position, in units of rₑ)
-  double Fn_eV[4];           ///< Fₙ₀ … Fₙ₃ (eV), low-density branch
-  double F_eV[4];            ///< F₀ … F₃ (eV), middle branch below ρₑ
-  double eta;                ///< η, high-density branch exponent
-  double Fe_eV;              ///< Fₑ (eV), high-density branch scale
-  int Z;                     ///< atomic number
-  double mass_amu;           ///< atomic mass (u) as EAM_code gives it
-  double F3_above_eV;        ///< F₃ of the middle branch for ρ ≥ ρₑ (EAM_code "Fm4")
-  double beta_density;       ///< β₁ of the density function (EAM_code "beta1")
-  double lambda_density;     ///< λ₁ of the density function (EAM_code "ramda1")
-  double rho_low;            ///< ρₙ/ρₑ, lower boundary of the middle branch
-  double rho_high;           ///< ρ₀/ρₑ, upper boundary of the middle branch
-  std::string_view lattice;  ///< ground state: "fcc", "bcc" or "hcp" (setfl header only)
+  double re_A;                  ///< rₑ, equilibrium nearest-neighbour distance (Å)
+  double fe;                    ///< fₑ, density scale
+  double rhoe;                  ///< ρₑ, equilibrium electron density
+  double rhos;                  ///< ρₛ, scale of the high-density embedding branch
+  double alpha;                 ///< α (repulsive pair decay)
+  double beta;                  ///< β (attractive pair decay)
+  double A_eV;                  ///< A (eV)
+  double B_eV;                  ///< B (eV)
+  double kappa;                 ///< κ (repulsive cutoff position, in units of rₑ)
+  double lambda;                ///< λ (attractive cutoff position, in units of rₑ)
+  std::array<double, 4> Fn_eV;  ///< Fₙ₀ … Fₙ₃ (eV), low-density branch
+  std::array<double, 4> F_eV;   ///< F₀ … F₃ (eV), middle branch below ρₑ
+  double eta;                   ///< η, high-density branch exponent
+  double Fe_eV;                 ///< Fₑ (eV), high-density branch scale
+  int Z;                        ///< atomic number
+  double mass_amu;              ///< atomic mass (u) as EAM_code gives it
+  double F3_above_eV;           ///< F₃ of the middle branch for ρ ≥ ρₑ (EAM_code "Fm4")
+  double beta_density;          ///< β₁ of the density function (EAM_code "beta1")
+  double lambda_density;        ///< λ₁ of the density function (EAM_code "ramda1")
+  double rho_low;               ///< ρₙ/ρₑ, lower boundary of the middle branch
+  double rho_high;              ///< ρ₀/ρₑ, upper boundary of the middle branch
+  std::string_view lattice;     ///< ground state: "fcc", "bcc" or "hcp" (setfl header only)
 };
 
 /// The 16 element symbols of the database, in the paper's order.

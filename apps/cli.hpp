@@ -52,6 +52,7 @@ struct CommandDefaults {
 void add_convert_command(CLI::App& app, const GlobalOptions& global);
 void add_demo_command(CLI::App& app, const GlobalOptions& global);
 void add_sim_command(CLI::App& app, const GlobalOptions& global);
+void add_potential_command(CLI::App& app, const GlobalOptions& global);
 void add_stem_command(CLI::App& app, const GlobalOptions& global);
 void add_tomo_command(CLI::App& app, const GlobalOptions& global);
 void add_config_command(CLI::App& app, const std::vector<CommandDefaults>& commands);

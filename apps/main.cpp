@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   app::add_convert_command(cli, global);
   app::add_demo_command(cli, global);
   app::add_sim_command(cli, global);
+  app::add_potential_command(cli, global);
   app::add_stem_command(cli, global);
   app::add_tomo_command(cli, global);
   app::add_config_command(cli, {{"analyze", app::analyze_defaults_toml},

@@ -563,6 +563,13 @@ void Hdf5Writer::write_attribute(const std::string& group_path, const std::strin
   write_number_attribute(group.get(), name.c_str(), value, impl_->where());
 }
 
+void Hdf5Writer::write_text_attribute(const std::string& group_path, const std::string& name,
+                                      const std::string& value) {
+  hdf5::silence_error_printing();
+  const hdf5::Group group = impl_->require_group(group_path);
+  write_string_attribute(group.get(), name.c_str(), value, impl_->where());
+}
+
 void Hdf5Writer::write_provenance(const Provenance& provenance) {
   hdf5::silence_error_printing();
   impl_->write_provenance(provenance);

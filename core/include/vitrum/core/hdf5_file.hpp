@@ -91,6 +91,10 @@ class Hdf5Writer {
   /// A float64 attribute `name` on the group at absolute `group_path` ("/" for the root),
   /// creating the group if needed (e.g. the neighbour cutoff `rc` of an analysis file).
   void write_attribute(const std::string& group_path, const std::string& name, double value);
+  /// A UTF-8 string attribute `name` on the group at `group_path`, creating the group if
+  /// needed (e.g. the meaning of the truth labels of a specimen).
+  void write_text_attribute(const std::string& group_path, const std::string& name,
+                            const std::string& value);
   /// Group `/meta` with string attributes command, parameters, version and uint64 seed.
   void write_provenance(const Provenance& provenance);
 

@@ -20,6 +20,8 @@
 
 namespace vitrum::core {
 
+class Hdf5Writer;
+
 enum class AtomFileFormat { kExtendedXyz, kLammpsData, kHdf5 };
 
 /// The format implied by the file name's extension; InputError listing the known ones if none.
@@ -44,5 +46,8 @@ void write_lammps_data(const std::filesystem::path& path, const AtomicModel& mod
 AtomicModel read_atoms_hdf5(const std::filesystem::path& path);
 void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& model,
                       const Provenance& provenance);
+/// Writes the `/atoms` group (the schema above, without `/meta`) into an open writer, for
+/// files that hold more than the atoms (e.g. a specimen with its `/specimen` group).
+void write_atoms_group(Hdf5Writer& writer, const AtomicModel& model);
 
 }  // namespace vitrum::core

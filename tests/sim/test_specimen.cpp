@@ -331,6 +331,27 @@ TEST(SpecimenNuclei, PdParticleReachesTwoPercent) {
   EXPECT_DOUBLE_EQ(s.nuclei.at(0).lattice.lattice_constant_A, 3.89);
 }
 
+TEST(SpecimenNuclei, InsideNucleiLieWhollyInsideTheParticle) {
+  SpecimenParams p;
+  p.shape = SpecimenShape::kSphere;
+  p.particle_radius_A = 16.0;
+  p.nuclei.mode = NucleiMode::kCount;
+  p.nuclei.count = 2;
+  p.nuclei.site = NucleusSite::kInside;
+  p.nuclei.radius_min_A = 5.0;
+  p.nuclei.radius_max_A = 5.0;
+  const Specimen s = build_specimen(ta_glass(), p, 8);
+  ASSERT_EQ(s.nuclei.size(), 2U);
+  const Vec3 c = Vec3::Constant(26.0);
+  for (const auto& n : s.nuclei) {
+    EXPECT_LE((n.centre_A - c).norm(), 16.0 - 5.0 + 1e-9);
+    // Uncut: the sphere holds ≈ (4/3)π r³ · 2/a³ = 29 sites (±8 with the lattice's offset).
+    EXPECT_NEAR(static_cast<double>(n.atoms), 4.0 / 3.0 * M_PI * 125 * 2 / std::pow(3.3, 3), 8);
+    EXPECT_EQ(s.atoms_per_label.at(n.label), n.atoms);
+  }
+  EXPECT_GE(min_pair_distance(s.model), 2.3 - 1e-9);
+}
+
 TEST(SpecimenNuclei, UnreachableFractionIsAnInputError) {
   SpecimenParams p;
   p.shape = SpecimenShape::kSphere;

@@ -264,14 +264,15 @@ void place_fraction(NucleusBuilder& b, const NucleiParams& p, std::uint64_t seed
     std::size_t m = b.overlaps(pl) ? 0 : b.site_count(pl);
     if (m == 0) {
       if (++failures >= p.max_attempts)
-        throw InputError("nuclei.target_fraction = " + core::format_number(target) +
-                             " is unreachable: " + std::to_string(b.records().size()) +
-                             " nuclei hold a fraction " +
-                             core::format_number(static_cast<double>(b.crystalline()) /
-                                                 static_cast<double>(b.size())) +
-                             ", then no non-overlapping nucleus fitted in " +
-                             std::to_string(p.max_attempts) + " draws",
-                         "nuclei.target_fraction");
+        throw InputError(
+            "nuclei.target_fraction = " + core::format_number(target) + " is unreachable: " +
+                std::to_string(b.records().size()) + " nuclei hold a fraction " +
+                core::format_number(static_cast<double>(b.crystalline()) /
+                                    static_cast<double>(b.size())) +
+                ", then no non-overlapping nucleus fitted in " + std::to_string(p.max_attempts) +
+                " draws (larger nuclei.radius_max_A, a thinner film or "
+                "nuclei.site = inside reach more)",
+            "nuclei.target_fraction");
       continue;
     }
     failures = 0;

@@ -57,11 +57,13 @@ int main(int argc, char** argv) {
   app::add_demo_command(cli, global);
   app::add_sim_command(cli, global);
   app::add_potential_command(cli, global);
+  app::add_specimen_command(cli, global);
   app::add_stem_command(cli, global);
   app::add_tomo_command(cli, global);
   app::add_config_command(cli, {{"analyze", app::analyze_defaults_toml},
                                 {"demo", app::demo_defaults_toml},
                                 {"sim", app::sim_defaults_toml},
+                                {"specimen", app::specimen_defaults_toml},
                                 {"stem", app::stem_defaults_toml},
                                 {"tomo", app::tomo_defaults_toml}});
   // Global options may also follow the subcommand: `vitrum demo --threads 2`.

@@ -21,6 +21,8 @@
 
 namespace vitrum::core {
 
+class Hdf5Writer;
+
 enum class AtomFileFormat { kExtendedXyz, kLammpsData, kHdf5 };
 
 /// The format implied by the file name's extension; InputError listing the known ones if none.

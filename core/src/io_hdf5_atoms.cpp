@@ -62,9 +62,8 @@ AtomicModel read_atoms_hdf5(const std::filesystem::path& path) {
   return model;
 }
 
-void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& model,
-                      const Provenance& provenance) {
-  model.validate(path.string());
+void write_atoms_group(Hdf5Writer& writer, const AtomicModel& model, const std::string& where) {
+  model.validate(where);
   const std::size_t n = model.size();
   std::vector<double> positions;
   positions.reserve(3 * n);
@@ -77,12 +76,18 @@ void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& mode
     pbc.push_back(model.cell().pbc[static_cast<std::size_t>(i)] ? 1 : 0);
   }
 
-  Hdf5Writer writer(path);
   writer.write_array<double>("/atoms/positions", positions, {n, 3}, "Å");
   writer.write_array<std::uint8_t>("/atoms/Z", model.Z(), {n});
   writer.write_array<double>("/atoms/cell", cell, {3, 3}, "Å");
   writer.write_array<std::uint8_t>("/atoms/pbc", pbc, {3});
   if (model.has_labels()) writer.write_array<std::int32_t>("/atoms/label", model.labels(), {n});
+}
+
+void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& model,
+                      const Provenance& provenance) {
+  model.validate(path.string());
+  Hdf5Writer writer(path);
+  write_atoms_group(writer, model, path.string());
   writer.write_provenance(provenance);
   writer.commit();
 }

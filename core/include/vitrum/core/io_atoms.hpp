@@ -45,4 +45,10 @@ AtomicModel read_atoms_hdf5(const std::filesystem::path& path);
 void write_atoms_hdf5(const std::filesystem::path& path, const AtomicModel& model,
                       const Provenance& provenance);
 
+class Hdf5Writer;
+/// Writes the `/atoms` group (schema above, without `/meta`) into an open writer, for files
+/// that hold a model beside other results (e.g. `vitrum trace`'s `/trace` group). Validates
+/// the model first; `where` names the file in messages.
+void write_atoms_group(Hdf5Writer& writer, const AtomicModel& model, const std::string& where);
+
 }  // namespace vitrum::core

@@ -53,9 +53,11 @@ void add_convert_command(CLI::App& app, const GlobalOptions& global);
 void add_demo_command(CLI::App& app, const GlobalOptions& global);
 void add_stem_command(CLI::App& app, const GlobalOptions& global);
 void add_tomo_command(CLI::App& app, const GlobalOptions& global);
+void add_trace_command(CLI::App& app, const GlobalOptions& global);
 void add_config_command(CLI::App& app, const std::vector<CommandDefaults>& commands);
 std::string demo_defaults_toml();
 std::string stem_defaults_toml();
 std::string tomo_defaults_toml();
+std::string trace_defaults_toml();
 
 }  // namespace vitrum::app

@@ -164,7 +164,9 @@ void check_volume(const VolumeView& v) {
                      " values for a shape of " + std::to_string(s[0] * s[1] * s[2]));
   for (std::size_t i = 0; i < v.values.size(); ++i)
     if (!std::isfinite(v.values[i]))
-      throw InputError("voxel " + std::to_string(i) + " of the volume is not finite (NaN or Inf)");
+      throw InputError("voxel (z, y, x) = (" + std::to_string(i / (s[1] * s[2])) + ", " +
+                       std::to_string(i / s[2] % s[1]) + ", " + std::to_string(i % s[2]) +
+                       ") of the volume is not finite (NaN or Inf)");
   const double h = v.sampling_A[2];
   for (double a : v.sampling_A)
     if (!(std::isfinite(a) && a > 0.0) || std::abs(a - h) > 0.01 * h)

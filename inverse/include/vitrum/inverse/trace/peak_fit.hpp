@@ -5,7 +5,9 @@
 /// Main_polynomial_tracing.m): a local maximum is refined to sub-voxel precision by fitting a
 /// 4th-order 3D polynomial, P(r) = Σ_{i+j+k≤4} c_ijk x^i y^j z^k (35 terms), by weighted linear
 /// least squares to the voxels within a sphere of radius R about the maximum's voxel, with
-/// Gaussian weights w = exp(−|r − p|²/R²) centred on the current estimate p. One step moves p
+/// Gaussian least-squares weights w = exp(−|r − p|²/R²) centred on the current estimate p (the
+/// reference code multiplies the residuals by w, i.e. weights w²; with R ≈ 0.75 Å both span
+/// the atom's core, and w keeps more of the sphere in the fit). One step moves p
 /// to the polynomial's peak by Newton's method, p ← p − H⁻¹∇P(p), clamped to ±max_step
 /// voxels per axis. A step that needed no clamping is "small"; the fit is accepted after
 /// `converge_steps` consecutive small steps and abandoned after `max_iterations` fits, when

@@ -125,7 +125,9 @@ struct TraceResult {
 /// must be cubic to 1 %) and applies `corrections` in order. InputError for bad params, an
 /// empty volume, non-finite voxels, a volume without a positive voxel, non-cubic voxels, a
 /// correction type outside 0 … types−1, or a removal with no atom within the tolerance (the
-/// message names the entry). Same result for every ctx.threads.
+/// message names the entry). Same result for every ctx.threads. Memory: the upsampled grid,
+/// (3n − 2)³ floats for n³ voxels, and one intermediate pass while it is made (0.52 GB peak at
+/// 128³; bench/README.md).
 TraceResult trace_atoms(const VolumeView& volume, const TraceParams& params,
                         const std::vector<ManualCorrection>& corrections,
                         const core::ExecutionContext& ctx, const core::Logger& logger);

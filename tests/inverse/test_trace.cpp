@@ -141,6 +141,40 @@ TEST(Trace, TwoSpeciesByIntensity) {
               m.matched, r.type_centers[0], r.type_centers[1]);
 }
 
+TEST(Trace, LocalReclassificationFollowsASlowContrastGradient) {
+  // Two species (amplitudes 1 and 1.5) under a gain rising from 0.75 to 1.25 along x, as a
+  // thickness or dose gradient would: globally the classes overlap (a heavy atom at the low
+  // end is dimmer than a light one at the high end), locally (10 Å) they do not.
+  const auto atoms = random_atoms(300, 41);
+  const double edge = kN * kVoxel;
+  std::vector<Blob> blobs;
+  for (std::size_t i = 0; i < atoms.size(); ++i)
+    blobs.push_back({atoms[i], (i % 2 ? 1.0 : 1.5) * (0.75 + 0.5 * atoms[i].x() / edge)});
+  const core::Volume v = render(blobs, kN, kVoxel, kSigma);
+  const auto accuracy = [&](const TraceResult& r) {
+    const auto m = match(r.positions_A, atoms, 0.2);
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < r.positions_A.size(); ++i)
+      if (m.truth_of[i] != testing::Matching::npos)
+        correct += r.types[i] == (m.truth_of[i] % 2 ? 0 : 1) ? 1 : 0;
+    return static_cast<double>(correct) / static_cast<double>(atoms.size());
+  };
+  TraceParams p;
+  p.types = 2;
+  p.reclassify_iterations = 0;
+  const double global = accuracy(trace_atoms(VolumeView(v), p, {}, {}, quiet()));
+  p.reclassify_iterations = 20;
+  const TraceResult r = trace_atoms(VolumeView(v), p, {}, {}, quiet());
+  const double local = accuracy(r);
+  EXPECT_LT(global, 0.97);
+  EXPECT_GT(local, 0.99);
+  EXPECT_GT(r.counts.reclassified, 0u);
+  std::printf(
+      "contrast gradient: K-means alone %.1f %% correct, after local re-classification "
+      "%.1f %% (%zu changed)\n",
+      100 * global, 100 * local, r.counts.reclassified);
+}
+
 TEST(Trace, NonAtomStepDropsWeakBlobs) {
   // 150 atoms in one half of the box, 20 blobs of 12 % of an atom in the other half: above
   // the threshold (10 % of the maximum), far from every atom, so only step 5 can drop them.

@@ -56,11 +56,13 @@ void add_potential_command(CLI::App& app, const GlobalOptions& global);
 void add_specimen_command(CLI::App& app, const GlobalOptions& global);
 void add_stem_command(CLI::App& app, const GlobalOptions& global);
 void add_tomo_command(CLI::App& app, const GlobalOptions& global);
+void add_trace_command(CLI::App& app, const GlobalOptions& global);
 void add_config_command(CLI::App& app, const std::vector<CommandDefaults>& commands);
 std::string demo_defaults_toml();
 std::string sim_defaults_toml();
 std::string specimen_defaults_toml();
 std::string stem_defaults_toml();
 std::string tomo_defaults_toml();
+std::string trace_defaults_toml();
 
 }  // namespace vitrum::app

@@ -60,12 +60,14 @@ int main(int argc, char** argv) {
   app::add_specimen_command(cli, global);
   app::add_stem_command(cli, global);
   app::add_tomo_command(cli, global);
+  app::add_trace_command(cli, global);
   app::add_config_command(cli, {{"analyze", app::analyze_defaults_toml},
                                 {"demo", app::demo_defaults_toml},
                                 {"sim", app::sim_defaults_toml},
                                 {"specimen", app::specimen_defaults_toml},
                                 {"stem", app::stem_defaults_toml},
-                                {"tomo", app::tomo_defaults_toml}});
+                                {"tomo", app::tomo_defaults_toml},
+                                {"trace", app::trace_defaults_toml}});
   // Global options may also follow the subcommand: `vitrum demo --threads 2`.
   for (CLI::App* sub : cli.get_subcommands({})) sub->fallthrough();
 

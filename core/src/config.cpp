@@ -128,11 +128,17 @@ std::optional<ConfigValue> Config::find(std::string_view dotted_key) const {
   if (auto v = node->value_exact<double>()) return ConfigValue(*v);
   if (auto v = node->value_exact<std::string>()) return ConfigValue(*v);
   if (const auto* array = node->as_array()) {
+    if (!array->empty() && array->is_homogeneous(toml::node_type::string)) {
+      std::vector<std::string> strings;
+      for (const auto& element : *array) strings.push_back(*element.value<std::string>());
+      return ConfigValue(std::move(strings));
+    }
     std::vector<double> numbers;
     for (const auto& element : *array) {
       const auto x = element.value<double>();
       if (!x)
-        throw InputError("key \"" + std::string(dotted_key) + "\" must be an array of numbers",
+        throw InputError("key \"" + std::string(dotted_key) +
+                             "\" must be an array of numbers or an array of strings",
                          where(dotted_key));
       numbers.push_back(*x);
     }
@@ -261,6 +267,26 @@ ParamSet& ParamSet::add(const std::string& key, std::vector<double>& field, std:
                       std::string s = "[";
                       for (std::size_t i = 0; i < field.size(); ++i)
                         s += (i ? ", " : "") + format_double(field[i]);
+                      return s + "]";
+                    }});
+}
+
+ParamSet& ParamSet::add(const std::string& key, std::vector<std::string>& field, std::string unit,
+                        std::string help) {
+  return add_entry({key, std::move(unit), std::move(help), "an array of strings",
+                    [&field, key](const ConfigValue& v, const std::string& where) {
+                      if (const auto* a = std::get_if<std::vector<std::string>>(&v))
+                        field = *a;
+                      else if (const auto* n = std::get_if<std::vector<double>>(&v);
+                               n && n->empty())
+                        field.clear();
+                      else
+                        throw_wrong_type(key, "an array of strings", where);
+                    },
+                    [&field] {
+                      std::string s = "[";
+                      for (std::size_t i = 0; i < field.size(); ++i)
+                        s += (i ? ", " : "") + quote_toml_string(field[i]);
                       return s + "]";
                     }});
 }

@@ -15,6 +15,7 @@ struct ExampleParams {
   bool noise = false;
   std::string element = "Ta";
   std::vector<double> tilts_deg{-60.0, 0.0, 60.0};
+  std::vector<std::string> species{"Ta"};
   Model model = Model::kMultislice;
 
   ParamSet params() {
@@ -25,6 +26,7 @@ struct ExampleParams {
         .add("noise", noise, "", "add noise")
         .add("element", element, "", "element symbol")
         .add("tilts_deg", tilts_deg, "deg", "tilt angles")
+        .add("species", species, "", "element symbols")
         .add_choice("model", model,
                     {{"linear", Model::kLinear}, {"multislice", Model::kMultislice}},
                     "forward model");
@@ -49,6 +51,7 @@ count = 7
 noise = true
 element = "Pd"
 tilts_deg = [-10, 0.5, 10]
+species = ["Co", "Pd", "Pt"]
 model = "linear"
 [beam]
 energy_keV = 200
@@ -60,7 +63,28 @@ energy_keV = 200
   EXPECT_TRUE(p.noise);
   EXPECT_EQ(p.element, "Pd");
   EXPECT_EQ(p.tilts_deg, (std::vector<double>{-10, 0.5, 10}));
+  EXPECT_EQ(p.species, (std::vector<std::string>{"Co", "Pd", "Pt"}));
   EXPECT_EQ(p.model, Model::kLinear);
+}
+
+TEST(Config, StringArraysAreNotNumberArrays) {
+  ExampleParams p;
+  EXPECT_NE(message_of([&] {
+              p.params().load(Config::from_string("tilts_deg = [\"a\"]"));
+            }).find("expects an array of numbers"),
+            std::string::npos);
+  EXPECT_NE(message_of([&] {
+              p.params().load(Config::from_string("species = [1, 2]"));
+            }).find("expects an array of strings"),
+            std::string::npos);
+  EXPECT_NE(message_of([&] {
+              p.params().load(Config::from_string("species = [\"Ta\", 2]"));
+            }).find("array of numbers or an array of strings"),
+            std::string::npos);
+  Config c;
+  c.set("species=[\"Ta\", \"W\"]");
+  p.params().load(c);
+  EXPECT_EQ(p.species, (std::vector<std::string>{"Ta", "W"}));
 }
 
 TEST(Config, OverridesWinOverTheFile) {
@@ -122,12 +146,14 @@ TEST(Config, PrintedDefaultsParseBackToTheSameValues) {
   EXPECT_NE(text.find("# beam energy [keV]"), std::string::npos) << text;
   ExampleParams changed;
   changed.energy_keV = 1, changed.slices = 1, changed.element = "X", changed.model = Model::kLinear;
+  changed.species = {"X", "Y"};
   changed.params().load(Config::from_string(text));
   EXPECT_EQ(changed.energy_keV, defaults.energy_keV);
   EXPECT_EQ(changed.slices, defaults.slices);
   EXPECT_EQ(changed.element, defaults.element);
   EXPECT_EQ(changed.model, defaults.model);
   EXPECT_EQ(changed.tilts_deg, defaults.tilts_deg);
+  EXPECT_EQ(changed.species, defaults.species);
 }
 
 }  // namespace

@@ -21,9 +21,10 @@
 
 namespace vitrum::core {
 
-/// A scalar or list value from a config: TOML booleans, integers, floats, strings and
-/// arrays of numbers.
-using ConfigValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>>;
+/// A scalar or list value from a config: TOML booleans, integers, floats, strings, arrays of
+/// numbers and arrays of strings (e.g. `species = ["Co", "Pd", "Pt"]`).
+using ConfigValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>,
+                                 std::vector<std::string>>;
 
 /// A parsed TOML document with overrides applied. Keys are dotted paths ("probe.energy_keV").
 class Config {
@@ -46,7 +47,7 @@ class Config {
   /// Every leaf key, dotted, in document order.
   std::vector<std::string> keys() const;
   /// The value at a dotted key, if present; InputError if it exists but is a table or an
-  /// array of non-numbers.
+  /// array that is neither all numbers nor all strings (an empty array is numbers).
   std::optional<ConfigValue> find(std::string_view dotted_key) const;
   /// Where a key was set, for messages: "file.toml:12" or "--set key=value".
   std::string where(std::string_view dotted_key) const;
@@ -74,6 +75,8 @@ class ParamSet {
   ParamSet& add(const std::string& key, bool& field, std::string unit, std::string help);
   ParamSet& add(const std::string& key, std::string& field, std::string unit, std::string help);
   ParamSet& add(const std::string& key, std::vector<double>& field, std::string unit,
+                std::string help);
+  ParamSet& add(const std::string& key, std::vector<std::string>& field, std::string unit,
                 std::string help);
   /// An enum chosen by name from `choices`.
   template <class Enum>

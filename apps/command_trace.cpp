@@ -1,0 +1,163 @@
+// `vitrum trace --volume V.h5 [--tilts T.h5] --out traced.xyz`: the atoms of a reconstruction
+// (inverse/trace/trace.hpp), written as a model with species mapped from the traced types,
+// as extended XYZ or as HDF5 with a `/trace` group of intensities and stage counts.
+
+#include <filesystem>
+
+#include "cli.hpp"
+#include "vitrum/core/elements.hpp"
+#include "vitrum/core/error.hpp"
+#include "vitrum/core/hdf5_file.hpp"
+#include "vitrum/core/io_atoms.hpp"
+#include "vitrum/core/validate.hpp"
+#include "vitrum/inverse/trace/trace.hpp"
+
+namespace vitrum::app {
+
+namespace {
+
+/// The parameters of `vitrum trace`: the tracing itself plus what the command maps around it.
+struct TraceCommandParams {
+  inverse::TraceParams trace;
+  /// One element per type, lightest (weakest) first: ["Ta"], or ["Co", "Pd", "Pt"].
+  std::vector<std::string> species{"Ta"};
+  std::string corrections_file;  ///< manual corrections to replay ("" for none)
+
+  core::ParamSet params() {
+    core::ParamSet p = trace.params();
+    p.add("species", species, "",
+          "element of each type, weakest integrated intensity first (one per classify.types)")
+        .add("corrections.file", corrections_file, "",
+             "manual corrections to replay, one per line: add x y z [type] | remove x y z (Å)");
+    return p;
+  }
+  std::string params_toml() const { return TraceCommandParams(*this).params().to_toml(); }
+
+  /// trace.validate(), and one known element per type.
+  void validate() const {
+    trace.validate();
+    if (species.size() != static_cast<std::size_t>(trace.types))
+      throw InputError("species has " + std::to_string(species.size()) +
+                       " elements but classify.types = " + std::to_string(trace.types) +
+                       "; give one element per type, weakest first");
+    for (const std::string& s : species) core::element(s);
+  }
+};
+
+core::AtomicModel traced_model(const inverse::TraceResult& r, const core::Volume& volume,
+                               const std::vector<std::string>& species) {
+  std::vector<int> Z;
+  for (const std::string& s : species) Z.push_back(core::element(s).Z);
+  // The cell encloses the reconstruction box (positions are in the volume's frame).
+  core::AtomicModel model(core::Cell::orthorhombic(
+      static_cast<double>(volume.extent(2)) * volume.sampling()[2],
+      static_cast<double>(volume.extent(1)) * volume.sampling()[1],
+      static_cast<double>(volume.extent(0)) * volume.sampling()[0], {false, false, false}));
+  model.reserve(r.positions_A.size());
+  for (std::size_t i = 0; i < r.positions_A.size(); ++i)
+    model.add_atom(r.positions_A[i], Z[static_cast<std::size_t>(r.types[i])]);
+  return model;
+}
+
+void write_h5(const std::filesystem::path& out, const core::AtomicModel& model,
+              const inverse::TraceResult& r, const core::Provenance& provenance) {
+  core::Hdf5Writer writer(out);
+  core::write_atoms_group(writer, model);
+  const std::size_t n = r.positions_A.size();
+  writer.write_array<double>("/trace/intensity", r.intensity, {n}, "volume units·Å³");
+  std::vector<std::int32_t> types(r.types.begin(), r.types.end());
+  writer.write_array<std::int32_t>("/trace/type", types, {n});
+  writer.write_array<double>("/trace/type_centers", r.type_centers, {r.type_centers.size()},
+                             "volume units·Å³");
+  const auto& c = r.counts;
+  const std::pair<const char*, std::size_t> counts[] = {{"local_maxima", c.local_maxima},
+                                                        {"fit_no_maximum", c.fit_no_maximum},
+                                                        {"fit_left_window", c.fit_left_window},
+                                                        {"fit_not_converged", c.fit_not_converged},
+                                                        {"too_close", c.too_close},
+                                                        {"candidates", c.candidates},
+                                                        {"non_atoms", c.non_atoms},
+                                                        {"reclassified", c.reclassified},
+                                                        {"added", c.added},
+                                                        {"removed", c.removed},
+                                                        {"atoms", c.atoms}};
+  for (const auto& [name, value] : counts)
+    writer.write_attribute("/trace", name, static_cast<double>(value));
+  writer.write_attribute("/trace", "threshold", r.threshold);
+  writer.write_attribute("/trace", "upsampled_voxel_A", r.upsampled_voxel_A);
+  writer.write_provenance(provenance);
+  writer.commit();
+}
+
+void run_trace(const RunContext& run, const TraceCommandParams& p,
+               const std::filesystem::path& volume_path, const std::string& tilts,
+               const std::filesystem::path& out) {
+  const auto format = core::atom_file_format(out);
+  if (format == core::AtomFileFormat::kLammpsData)
+    throw InputError("--out must be .xyz/.extxyz or .h5/.hdf5, got " + out.string());
+  if (!tilts.empty())
+    run.logger.info("--tilts " + tilts +
+                    ": reserved for position refinement, which vitrum trace does not do yet");
+  const std::vector<inverse::ManualCorrection> corrections =
+      p.corrections_file.empty() ? std::vector<inverse::ManualCorrection>{}
+                                 : inverse::read_corrections(p.corrections_file);
+  const core::Volume volume = core::read_volume(core::Hdf5Reader(volume_path));
+  inverse::TraceResult result;
+  try {
+    result = inverse::trace_atoms(inverse::VolumeView(volume), p.trace, corrections, run.execution,
+                                  run.logger);
+  } catch (const InputError& e) {
+    // Name the file when the problem is its content (an empty volume, NaN voxels).
+    throw InputError(e.what(), e.where().empty() ? volume_path.string() : e.where());
+  }
+  const core::AtomicModel model = traced_model(result, volume, p.species);
+  const core::Provenance provenance = run.provenance(p.params_toml());
+  if (format == core::AtomFileFormat::kHdf5)
+    write_h5(out, model, result, provenance);
+  else
+    core::write_atoms(out, model, provenance);
+  std::string per_type;
+  for (std::size_t t = 0; t < p.species.size(); ++t) {
+    std::size_t count = 0;
+    for (int type : result.types) count += type == static_cast<int>(t) ? 1 : 0;
+    per_type += (t ? ", " : "") + std::to_string(count) + " " + p.species[t];
+  }
+  run.logger.info("wrote " + std::to_string(model.size()) + " atoms (" + per_type + ") to " +
+                  out.string());
+}
+
+}  // namespace
+
+std::string trace_defaults_toml() { return TraceCommandParams().params_toml(); }
+
+void add_trace_command(CLI::App& app, const GlobalOptions& global) {
+  CLI::App* trace =
+      app.add_subcommand("trace", "trace atoms in a reconstructed volume (positions, species)");
+  auto volume = std::make_shared<std::string>();
+  auto tilts = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto config = std::make_shared<ConfigOptions>();
+  trace->add_option("--volume", *volume, "volume (.h5, as `vitrum tomo` writes it)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  trace
+      ->add_option("--tilts", *tilts,
+                   "tilt series (.h5); reserved for position refinement against the "
+                   "projections, not yet implemented (accepted and ignored)")
+      ->check(CLI::ExistingFile);
+  trace
+      ->add_option("--out", *out,
+                   "traced model: .xyz (extended XYZ) or .h5 (/atoms + /trace: intensities, "
+                   "types, stage counts)")
+      ->required();
+  config->add_to(*trace);
+  trace->callback([&global, volume, tilts, out, config] {
+    const RunContext run(global);
+    TraceCommandParams p;
+    p.params().load(config->load());
+    p.validate();
+    run_trace(run, p, *volume, *tilts, *out);
+  });
+}
+
+}  // namespace vitrum::app

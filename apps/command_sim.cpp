@@ -16,6 +16,7 @@
 #include "vitrum/analysis/pair_distribution.hpp"
 #include "vitrum/core/elements.hpp"
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/safe_file.hpp"
 #include "vitrum/core/validate.hpp"
 #include "vitrum/sim/md_job.hpp"
 #include "vitrum/sim/md_potential.hpp"
@@ -83,7 +84,7 @@ void finish(const RunContext& run, sim::MeltQuenchResult result, const std::stri
 }
 
 struct SimOptions {
-  std::string recipe, out;
+  std::string recipe, out, lammps_input;
   bool list = false, resume = false, keep = false;
   ConfigOptions config;
 };
@@ -110,7 +111,14 @@ void run_sim(const GlobalOptions& global, const SimOptions& o) {
     std::filesystem::remove_all(job_dir.dir);
     std::filesystem::create_directories(job_dir.dir);
     job = sim::prepare_job(p, global.seed, job_dir.dir);
-    sim::write_job(job_dir, job);
+  }
+  if (!o.lammps_input.empty()) {
+    const std::string script =
+        sim::whole_input_script(job.params, job.potential, job.seed, job_dir.thermo_file(0));
+    core::write_stream_atomically(o.lammps_input, [&](std::ostream& s) { s << script; });
+    run.logger.info("wrote the LAMMPS input of this run to " + o.lammps_input +
+                    " (for `lmp -in`; it references files in " + job_dir.dir.string() + ")");
+    return;
   }
   run.logger.info(
       std::to_string(job.params.atoms) + " atoms of " + job.params.composition + ", " +
@@ -120,16 +128,12 @@ void run_sim(const GlobalOptions& global, const SimOptions& o) {
 
   sim::MeltQuenchResult result;
   if (sim::launched_under_mpirun()) {
+    if (!o.resume) sim::write_job(job_dir, job);
     result = sim::run_job_in_process(job_dir, job, o.resume, run.logger);
     sim::finalize_mpi();
     if (result.snapshots.empty()) return;  // not rank 0: rank 0 writes the model
   } else {
-    std::vector<std::string> args;
-    if (global.quiet) args.push_back("--quiet");
-    args.insert(args.end(), {"sim-worker", "--job", job_dir.dir.string()});
-    if (o.resume) args.push_back("--resume");
-    sim::run_worker_process("/proc/self/exe", args, job.params.mpi_ranks, job_dir);
-    result = sim::read_melt_quench(job_dir.result_file());
+    result = sim::run_job_isolated(job_dir, job, o.resume, global.quiet);
   }
   finish(run, std::move(result), job.params.params_toml(), out);
   if (!o.keep) std::filesystem::remove_all(job_dir.dir);
@@ -149,10 +153,13 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global) {
   command->add_flag("--resume", o->resume,
                     "continue an interrupted run from the last checkpoint in <out>.md/");
   command->add_flag("--keep-work", o->keep, "keep <out>.md/ (LAMMPS log, restart files)");
+  command->add_option("--lammps-input", o->lammps_input,
+                      "write the run's LAMMPS input script here (for the `lmp` executable) "
+                      "and stop");
   o->config.add_to(*command);
   command->callback([&global, o] { run_sim(global, *o); });
 
-  CLI::App* worker = app.add_subcommand("sim-worker", "");  // hidden: the MD worker process
+  CLI::App* worker = app.add_subcommand(sim::kWorkerCommand, "");  // hidden: the MD worker process
   auto job = std::make_shared<std::string>();
   auto resume = std::make_shared<bool>(false);
   worker->add_option("--job", *job, "job directory")->required();

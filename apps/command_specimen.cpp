@@ -20,7 +20,10 @@
 #include "vitrum/core/io_atoms.hpp"
 #include "vitrum/core/safe_file.hpp"
 #include "vitrum/core/validate.hpp"
+#include "vitrum/sim/md_job.hpp"
+#include "vitrum/sim/md_potential.hpp"
 #include "vitrum/sim/specimen.hpp"
+#include "vitrum/sim/specimen_relax.hpp"
 
 namespace vitrum::app {
 
@@ -108,13 +111,63 @@ std::string composition_text(const core::AtomicModel& m) {
   return out.str();
 }
 
+/// The potential and proxies of the relaxation: the parameters, else what the glass file
+/// recorded (`vitrum sim` writes /potential).
+sim::SurfaceRelaxation relaxation_settings(const sim::SpecimenParams& p,
+                                           const std::filesystem::path& glass_path) {
+  sim::SurfaceRelaxation r{p.relax_ps, p.relax_temperature_K, p.relax_potential, p.relax_proxies};
+  const bool recorded = core::atom_file_format(glass_path) == core::AtomFileFormat::kHdf5 &&
+                        core::Hdf5Reader(glass_path).has("/potential");
+  if (recorded) {
+    const core::Hdf5Reader reader(glass_path);
+    if (r.potential.empty()) r.potential = reader.read_string_attribute("/potential", "parameter");
+    if (r.proxies.empty())
+      r.proxies = sim::proxies_from_record(reader.read_string_attribute("/potential", "elements"));
+  }
+  if (r.potential.empty())
+    throw InputError("relax_ps > 0 needs a potential: set relax.potential (the glass file " +
+                         glass_path.string() + " records none)",
+                     "relax.potential");
+  return r;
+}
+
+/// Runs the surface relaxation in the MD worker and returns the relaxed specimen.
+core::AtomicModel relax_surfaces(const RunContext& run, const sim::SpecimenParams& p,
+                                 const core::AtomicModel& specimen,
+                                 const std::filesystem::path& glass_path,
+                                 const std::filesystem::path& out) {
+  const sim::SurfaceRelaxation settings = relaxation_settings(p, glass_path);
+  std::filesystem::path dir = out;
+  dir += ".md";
+  const sim::JobDirectory job_dir{dir};
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path data = std::filesystem::absolute(dir / "specimen.data");
+  core::write_lammps_data(data, specimen, run.provenance(p.params_toml()));
+  const sim::MdJob job = sim::prepare_job(sim::surface_relaxation_params(specimen, settings, data),
+                                          run.global.seed, dir);
+  run.logger.info("relaxing the surfaces: " + core::format_number(settings.time_ps) +
+                  " ps NVT at " + core::format_number(settings.temperature_K) + " K, " +
+                  job.potential.file.filename().string());
+  const sim::MeltQuenchResult result = sim::run_job_isolated(job_dir, job, false, run.global.quiet);
+  core::AtomicModel relaxed = sim::with_relaxed_positions(specimen, result.snapshots.back().model);
+  double squared = 0;
+  for (std::size_t i = 0; i < relaxed.size(); ++i)
+    squared += (relaxed.positions_A()[i] - specimen.positions_A()[i]).squaredNorm();
+  run.logger.info("relaxed: RMS displacement " +
+                  core::format_number(std::sqrt(squared / static_cast<double>(relaxed.size()))) +
+                  " Å");
+  std::filesystem::remove_all(dir);
+  return relaxed;
+}
+
 void run_specimen(const RunContext& run, const sim::SpecimenParams& p,
                   const std::filesystem::path& model_path, const std::filesystem::path& out) {
   const auto format = core::atom_file_format(out);  // refuse an unknown extension before work
   const auto start = std::chrono::steady_clock::now();
   const core::AtomicModel glass = core::read_atoms(model_path);
   run.logger.info("glass: " + std::to_string(glass.size()) + " atoms, " + composition_text(glass));
-  const sim::Specimen s = sim::build_specimen(glass, p, run.global.seed);
+  sim::Specimen s = sim::build_specimen(glass, p, run.global.seed);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -125,9 +178,7 @@ void run_specimen(const RunContext& run, const sim::SpecimenParams& p,
   if (p.nuclei.mode == sim::NucleiMode::kFraction)
     fraction += " (target " + core::format_number(p.nuclei.target_fraction) + ")";
   run.logger.info(fraction + "; built in " + core::format_number(seconds) + " s");
-  if (p.relax_ps > 0)
-    run.logger.warn("relax_ps = " + core::format_number(p.relax_ps) +
-                    " is recorded, but the surface relaxation is not run by this command");
+  if (p.relax_ps > 0) s.model = relax_surfaces(run, p, s.model, model_path, out);
 
   const core::Provenance provenance = run.provenance(p.params_toml());
   if (format == core::AtomFileFormat::kHdf5) {

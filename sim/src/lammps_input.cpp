@@ -31,6 +31,7 @@ std::int64_t lattice_atoms(const MeltQuenchParams& p) {
 // Types: species k is type k+1; surplus lattice sites, if any, become one extra type that is
 // deleted before the run (it keeps species 1's potential element and mass).
 std::size_t type_count(const MeltQuenchParams& p, std::size_t species) {
+  if (!p.start_model.empty()) return species;
   return species + (lattice_atoms(p) > p.atoms ? 1 : 0);
 }
 
@@ -144,6 +145,21 @@ std::vector<std::string> setup_commands(const MeltQuenchParams& p,
                                         const ResolvedPotential& potential, std::uint64_t seed,
                                         const std::filesystem::path& thermo_file) {
   const std::vector<Species> species = p.species();
+  if (!p.start_model.empty()) {
+    std::vector<std::string> lines{"units metal", "atom_style atomic", "atom_modify map array",
+                                   "boundary " + p.boundary, "read_data " + p.start_model};
+    add_potential(lines, p, potential);
+    if (p.minimize_start) {
+      lines.push_back("minimize 0 1e-6 1000 10000");
+      lines.push_back("reset_timestep 0");  // the plan counts steps from 0
+    }
+    lines.push_back("timestep " + number(p.timestep_ps()));
+    lines.push_back("velocity all create " + number(p.melt_K) + " " +
+                    std::to_string(lammps_seed(seed, "sim.velocity", 0)) +
+                    " mom yes rot yes dist gaussian loop geom");
+    add_thermo(lines, p, thermo_file);
+    return lines;
+  }
   const std::vector<std::size_t> counts =
       species_counts(species, static_cast<std::size_t>(p.atoms));
   const std::size_t types = type_count(p, species.size());
@@ -195,6 +211,9 @@ std::vector<std::string> resume_commands(const MeltQuenchParams& p,
 
 std::string npt_fix_command(const MeltQuenchParams& p, const RunSegment& s) {
   const double tdamp = p.tdamp_steps * p.timestep_ps(), pdamp = p.pdamp_steps * p.timestep_ps();
+  if (!p.fully_periodic())  // a free surface has no pressure to hold: NVT
+    return "fix md all nvt temp " + number(s.phase_start_K) + " " + number(s.phase_end_K) + " " +
+           number(tdamp);
   return "fix md all npt temp " + number(s.phase_start_K) + " " + number(s.phase_end_K) + " " +
          number(tdamp) + " iso " + number(p.pressure_bar) + " " + number(p.pressure_bar) + " " +
          number(pdamp);

@@ -40,10 +40,12 @@ class Lammps {
   int rank() const { return lammps_extract_setting(handle_, "world_rank"); }
   int ranks() const { return lammps_extract_setting(handle_, "world_size"); }
   int version() const { return lammps_version(handle_); }
+  std::int64_t natoms() const { return static_cast<std::int64_t>(lammps_get_natoms(handle_)); }
   double thermo(const char* keyword) const { return lammps_get_thermo(handle_, keyword); }
 
-  /// The atoms in ID order, with Z from the type → species map, in an orthorhombic
-  /// periodic cell with its origin at the box's lower corner.
+  /// The atoms in ID order, with Z from the type → species map, in the orthorhombic box; along
+  /// periodic axes the origin moves to the box's lower corner (NPT moves it), along the others
+  /// the coordinates stay as LAMMPS has them (a shrink-wrapped box follows the atoms).
   core::AtomicModel model(const std::vector<Species>& species) {
     const auto n = static_cast<std::size_t>(lammps_get_natoms(handle_));
     std::vector<double> x(3 * n);
@@ -53,11 +55,15 @@ class Lammps {
     double lo[3], hi[3], xy = 0, yz = 0, xz = 0;
     int periodic[3], box_change = 0;
     lammps_extract_box(handle_, lo, hi, &xy, &yz, &xz, periodic, &box_change);
-    core::AtomicModel model(core::Cell::orthorhombic(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]));
+    core::AtomicModel model(
+        core::Cell::orthorhombic(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2],
+                                 {periodic[0] != 0, periodic[1] != 0, periodic[2] != 0}));
+    double origin[3];
+    for (int a = 0; a < 3; ++a) origin[a] = periodic[a] ? lo[a] : 0.0;
     model.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto k = static_cast<std::size_t>(type[i] - 1);
-      model.add_atom({x[3 * i] - lo[0], x[3 * i + 1] - lo[1], x[3 * i + 2] - lo[2]},
+      model.add_atom({x[3 * i] - origin[0], x[3 * i + 1] - origin[1], x[3 * i + 2] - origin[2]},
                      core::element(species.at(k).symbol).Z);
     }
     core::wrap(model);
@@ -187,8 +193,8 @@ MeltQuenchResult run_job_in_process(const JobDirectory& job_dir, const MdJob& jo
   MeltQuenchResult result;
   result.lammps_version = lammps.version();
   result.mpi_ranks = lammps.ranks();
-  result.potential = {job.potential.file.string(), job.potential.pair_style, job.potential_sha256,
-                      job.potential_elements};
+  result.potential = {p.potential, job.potential.file.string(), job.potential.pair_style,
+                      job.potential_sha256, job.potential_elements};
   if (resume) {
     stage("reading the checkpoint at step " + std::to_string(start_step));
     lammps.commands(
@@ -207,7 +213,7 @@ MeltQuenchResult run_job_in_process(const JobDirectory& job_dir, const MdJob& jo
   core::Progress progress(root ? logger : quiet, "melt–quench steps",
                           static_cast<std::size_t>(total));
   progress.advance(static_cast<std::size_t>(start_step));
-  const auto natoms = static_cast<std::int64_t>(p.atoms);
+  const std::int64_t natoms = lammps.natoms();
   const auto wall_start = std::chrono::steady_clock::now();
   bool fix_defined = false;
   for (std::size_t i = 0; i < plan.size(); ++i) {

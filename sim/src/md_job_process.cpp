@@ -85,4 +85,15 @@ void run_worker_process(const std::filesystem::path& executable,
                       job_dir.dir.string());
 }
 
+MeltQuenchResult run_job_isolated(const JobDirectory& job_dir, const MdJob& job, bool resume,
+                                  bool quiet) {
+  if (!resume) write_job(job_dir, job);
+  std::vector<std::string> args;
+  if (quiet) args.push_back("--quiet");
+  args.insert(args.end(), {kWorkerCommand, "--job", job_dir.dir.string()});
+  if (resume) args.push_back("--resume");
+  run_worker_process("/proc/self/exe", args, job.params.mpi_ranks, job_dir);
+  return read_melt_quench(job_dir.result_file());
+}
+
 }  // namespace vitrum::sim

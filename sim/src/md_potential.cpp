@@ -43,8 +43,9 @@ MdJob prepare_job(const MeltQuenchParams& params, std::uint64_t seed,
     try {
       write_zhou_eam_alloy(job.potential.file, potential_elements(species));
     } catch (const InputError& e) {
-      throw InputError(std::string(e.what()) + " — give such elements a proxy, e.g. proxies = "
-                                               "\"Ru:Pd\"",
+      throw InputError(std::string(e.what()) +
+                           " — give such elements a proxy, e.g. proxies = "
+                           "\"Ru:Pd\"",
                        "potential");
     }
   } else {

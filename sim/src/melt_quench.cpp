@@ -119,6 +119,12 @@ core::ParamSet MeltQuenchParams::params() {
                   {{"bcc", StartLattice::kBcc}, {"fcc", StartLattice::kFcc}},
                   "lattice the run starts from (it melts)")
       .add("start.lattice_constant_A", lattice_constant_A, "Å", "start lattice constant")
+      .add("start.model", start_model, "",
+           "LAMMPS data file to start from instead of the lattice (types = composition order)")
+      .add("start.minimize", minimize_start, "",
+           "minimise the start model's energy before the dynamics (start.model only)")
+      .add("start.boundary", boundary, "",
+           "LAMMPS boundary, e.g. \"p p s\" (non-periodic axes: NVT instead of NPT)")
       .add("melt.temperature_K", melt_K, "K", "melt and equilibration temperature")
       .add("melt.time_ps", melt_ps, "ps", "NPT time at the melt temperature")
       .add("quench.final_K", final_K, "K", "temperature at the end of the ramp")
@@ -137,6 +143,17 @@ core::ParamSet MeltQuenchParams::params() {
 
 void MeltQuenchParams::validate() const {
   (void)species();
+  const std::vector<std::string> axes = split(boundary, ' ');
+  if (axes.size() != 3 || std::any_of(axes.begin(), axes.end(), [](const std::string& a) {
+        return a != "p" && a != "s" && a != "f" && a != "m";
+      }))
+    throw InputError("start.boundary = \"" + boundary +
+                         "\" is not three LAMMPS boundary letters (p, s, f or m), e.g. \"p p s\"",
+                     "start.boundary");
+  if (!fully_periodic() && start_model.empty())
+    throw InputError("start.boundary = \"" + boundary +
+                         "\" needs start.model: a lattice melt–quench is periodic",
+                     "start.boundary");
   core::require(atoms >= 2 && atoms <= 100'000'000, "atoms", atoms, "2 … 1e8");
   core::require(lattice_constant_A >= 1.5 && lattice_constant_A <= 10, "start.lattice_constant_A",
                 lattice_constant_A, "1.5 … 10 Å");
@@ -198,6 +215,7 @@ void write_melt_quench(const std::filesystem::path& path, const MeltQuenchResult
   writer.write_array<double>("/thermo/pressure_bar", t.pressure_bar, {n}, "bar");
   writer.write_array<double>("/thermo/potential_energy_eV", t.potential_energy_eV, {n}, "eV");
   writer.write_array<double>("/thermo/volume_A3", t.volume_A3, {n}, "Å^3");
+  writer.write_attribute("/potential", "parameter", result.potential.parameter);
   writer.write_attribute("/potential", "file", result.potential.file);
   writer.write_attribute("/potential", "style", result.potential.style);
   writer.write_attribute("/potential", "sha256", result.potential.sha256);
@@ -243,6 +261,7 @@ MeltQuenchResult read_melt_quench(const std::filesystem::path& path) {
   result.thermo.pressure_bar = checked("pressure_bar");
   result.thermo.potential_energy_eV = checked("potential_energy_eV");
   result.thermo.volume_A3 = checked("volume_A3");
+  result.potential.parameter = reader.read_string_attribute("/potential", "parameter");
   result.potential.file = reader.read_string_attribute("/potential", "file");
   result.potential.style = reader.read_string_attribute("/potential", "style");
   result.potential.sha256 = reader.read_string_attribute("/potential", "sha256");

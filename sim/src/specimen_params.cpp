@@ -96,6 +96,8 @@ void SpecimenParams::validate() const {
           film_lateral_size_A, "(0, 10000] Å");
   require(vacuum_A >= 0 && vacuum_A <= 1000, "vacuum_A", vacuum_A, "[0, 1000] Å");
   require(relax_ps >= 0 && relax_ps <= 1000, "relax_ps", relax_ps, "[0, 1000] ps (0: none)");
+  require(relax_temperature_K > 0 && relax_temperature_K <= 5000, "relax.temperature_K",
+          relax_temperature_K, "(0, 5000] K");
 
   const NucleiParams& n = nuclei;
   require(n.lattice_constant_A == 0 || (n.lattice_constant_A >= 1.5 && n.lattice_constant_A <= 10),
@@ -147,7 +149,12 @@ core::ParamSet SpecimenParams::params() {
       .add("film.lateral_size_A", film_lateral_size_A, "Å", "edge of a finite film's square")
       .add("vacuum_A", vacuum_A, "Å", "empty margin around the specimen along free axes")
       .add("relax_ps", relax_ps, "ps",
-           "short MD surface relaxation after building (0: none; run by the MD stage)")
+           "short NVT surface relaxation after building, in the MD worker (0: none)")
+      .add("relax.temperature_K", relax_temperature_K, "K", "thermostat of the relaxation")
+      .add("relax.potential", relax_potential, "",
+           "potential of the relaxation (empty: the one recorded in a `vitrum sim` glass file)")
+      .add("relax.proxies", relax_proxies, "",
+           "proxies of the relaxation, \"Ru:Pd,…\" (empty: those of the glass file)")
       .add_choice("nuclei.mode", nuclei.mode,
                   {{"none", NucleiMode::kNone},
                    {"count", NucleiMode::kCount},

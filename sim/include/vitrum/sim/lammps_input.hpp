@@ -42,8 +42,9 @@ double set_point_K(const MeltQuenchParams& params, std::int64_t step);
 /// assignment, from the run seed through core's RNG streams.
 int lammps_seed(std::uint64_t run_seed, const std::string& stage, std::uint64_t item);
 
-/// Box, lattice atoms with the exact composition (`set type/subset`), potential, true
-/// masses, velocities at melt_K, thermo output to `thermo_file`. Type k+1 is species k.
+/// Box, lattice atoms with the exact composition (`set type/subset`) — or the start model's
+/// data file —, potential, true masses, velocities at melt_K, thermo output to `thermo_file`.
+/// Type k+1 is species k.
 std::vector<std::string> setup_commands(const MeltQuenchParams& params,
                                         const ResolvedPotential& potential, std::uint64_t seed,
                                         const std::filesystem::path& thermo_file);
@@ -52,7 +53,7 @@ std::vector<std::string> resume_commands(const MeltQuenchParams& params,
                                          const ResolvedPotential& potential,
                                          const std::filesystem::path& restart_file,
                                          const std::filesystem::path& thermo_file);
-/// The NPT fix of a segment's phase (id "md").
+/// The NPT fix of a segment's phase (id "md"); NVT when the boundary is not fully periodic.
 std::string npt_fix_command(const MeltQuenchParams& params, const RunSegment& segment);
 /// `run N start S stop E pre yes|no post no`.
 std::string run_command(const RunSegment& segment, bool first_of_phase);

@@ -66,6 +66,15 @@ void run_worker_process(const std::filesystem::path& executable,
                         const std::vector<std::string>& arguments, int mpi_ranks,
                         const JobDirectory& job_dir);
 
+/// The hidden subcommand of the vitrum executable that runs a job directory:
+/// `vitrum [--quiet] sim-worker --job DIR [--resume]` (apps/command_sim.cpp).
+inline constexpr const char* kWorkerCommand = "sim-worker";
+
+/// The whole parent side: writes the job (unless resuming), runs this executable's worker
+/// mode on it (run_worker_process) and reads the worker's result.
+MeltQuenchResult run_job_isolated(const JobDirectory& job_dir, const MdJob& job, bool resume,
+                                  bool quiet);
+
 /// The last "ERROR…" line of a LAMMPS log, or "" if none.
 std::string lammps_error_message(const std::filesystem::path& log);
 

@@ -51,6 +51,17 @@ struct MeltQuenchParams {
   std::string potential = "CuTa.eam.alloy";
   int atoms = 2000;  ///< number of atoms; the start lattice is the smallest cube holding them
   StartLattice lattice = StartLattice::kBcc;
+  /// A LAMMPS data file to start from instead of a lattice (e.g. a specimen to relax); its
+  /// atom types are the species in the order of `composition`, which must hold exactly the
+  /// file's elements (vitrum writes types in increasing Z). `atoms` and `lattice` are ignored.
+  std::string start_model;
+  /// LAMMPS boundary of the start model, e.g. "p p s" for a film, "s s s" for a particle; any
+  /// non-periodic axis makes the run NVT (no barostat), at the same temperatures.
+  std::string boundary = "p p p";
+  /// Minimise the start model's energy (conjugate gradient, force tolerance 1e-6 eV/Å, at most
+  /// 1000 iterations) before the dynamics: a carved specimen with inserted nuclei holds close
+  /// pairs whose energy would otherwise heat it by hundreds of K.
+  bool minimize_start = false;
   double lattice_constant_A = 3.30;  ///< start lattice constant (Ta bcc 3.30 Å; any sane value)
   double melt_K = 5200;              ///< melt and equilibration temperature (001 M: 5,200 K for Ta)
   double melt_ps = 50;               ///< NPT time at melt_K (PHYSICS.md §1 protocol)
@@ -74,6 +85,7 @@ struct MeltQuenchParams {
 
   std::vector<Species> species() const { return parse_composition(composition, proxies); }
   double timestep_ps() const { return timestep_fs * 1e-3; }
+  bool fully_periodic() const { return boundary == "p p p"; }
   /// Steps of each phase: melt, ramp, hold (timestep_ps rounding).
   std::int64_t melt_steps() const;
   std::int64_t ramp_steps() const;
@@ -99,10 +111,11 @@ struct Snapshot {
 
 /// The potential that made a model (recorded in every output).
 struct PotentialRecord {
-  std::string file;      ///< as resolved (absolute path or generated file name)
-  std::string style;     ///< LAMMPS pair style: eam, eam/alloy, eam/fs
-  std::string sha256;    ///< of the file's bytes
-  std::string elements;  ///< potential element per species, "Ta" or "Ru→Pd,…"
+  std::string parameter;  ///< the `potential` parameter as given ("zhou", a name or a path)
+  std::string file;       ///< as resolved (absolute path or generated file name)
+  std::string style;      ///< LAMMPS pair style: eam, eam/alloy, eam/fs
+  std::string sha256;     ///< of the file's bytes
+  std::string elements;   ///< potential element per species, "Ta" or "Ru→Pd,…"
 };
 
 struct MeltQuenchResult {
@@ -118,8 +131,9 @@ struct MeltQuenchResult {
 /// Writes a melt–quench result: `/atoms` is the final glass (so every command reads it as a
 /// model); `/snapshots/<k>/` holds each snapshot in the `/atoms` schema with attributes
 /// stage, target_K, temperature_K, step, crystalline_fraction; `/thermo/` the log columns;
-/// `/potential` attributes file, style, sha256, elements; `/md` attributes lammps_version,
-/// mpi_ranks, wall_s, atom_steps; `/meta` provenance. Written to a temporary file and renamed.
+/// `/potential` attributes parameter, file, style, sha256, elements; `/md` attributes
+/// lammps_version, mpi_ranks, wall_s, atom_steps; `/meta` provenance. Written to a temporary file
+/// and renamed.
 void write_melt_quench(const std::filesystem::path& path, const MeltQuenchResult& result,
                        const core::Provenance& provenance);
 /// Reads what write_melt_quench wrote. InputError naming the file and dataset on a mismatch.

@@ -117,9 +117,14 @@ struct SpecimenParams {
   double film_lateral_size_A = 40.0;                  ///< kFilm, kFinite: square edge
   double vacuum_A = 10.0;  ///< empty margin around the specimen along its free axes
   NucleiParams nuclei;
-  /// Hook: a short MD relaxation of the surfaces (ps) after building; 0 = none. Validated and
-  /// recorded here; the relaxation itself is run by the MD stage (not by build_specimen).
+  /// A short NVT relaxation of the new surfaces after building (ps); 0 = none. build_specimen
+  /// does not run MD: `vitrum specimen` runs it in the MD worker (specimen_relax.hpp).
   double relax_ps = 0.0;
+  double relax_temperature_K = 300.0;  ///< thermostat of the relaxation
+  /// Potential of the relaxation; empty: the one recorded in the glass file (`vitrum sim`).
+  std::string relax_potential;
+  /// Proxies of the relaxation ("Ru:Pd,…"); empty: those recorded in the glass file.
+  std::string relax_proxies;
 
   /// Throws InputError naming the field, its value and the allowed range.
   void validate() const;

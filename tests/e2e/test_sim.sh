@@ -40,6 +40,21 @@ PY
 expect 0 "" -- "$vitrum" --quiet convert glass.h5 glass.xyz
 $py -c "import ase.io; a = ase.io.read('glass.xyz'); assert len(a) == 250 and a.pbc.all()" && ok || bad "ASE cannot read the glass"
 
+# A particle from the glass, its surfaces relaxed in the MD worker with the glass's potential.
+expect 0 "relaxed: RMS displacement" -- "$vitrum" specimen --model glass.h5 --set shape=sphere \
+  --set particle.radius_A=8 --set relax_ps=0.2 --out particle.h5
+$py - <<'PY' && ok || bad "relaxed particle content"
+import h5py, numpy as np
+f = h5py.File("particle.h5", "r")
+x = f["atoms/positions"][:]
+assert len(x) > 100 and f["atoms/label"].shape == (len(x),) and not f["atoms/pbc"][:].any()
+d = np.linalg.norm(x - x.mean(0), axis=1)
+assert d.max() < 8 + 1.0, d.max()  # still a ball of radius ~8 Å
+PY
+[[ -d particle.h5.md ]] && bad "the relaxation's job directory was left behind" || ok
+expect 2 "relax.potential" -- "$vitrum" specimen --model glass.xyz --set particle.radius_A=8 \
+  --set relax_ps=0.2 --out p.h5
+
 # Bad configurations: refused before LAMMPS starts, exit 2.
 expect 2 "unknown recipe 'tantalum'" -- "$vitrum" sim --recipe tantalum --out x.h5
 expect 2 "sum to 0.9" -- "$vitrum" sim "${tiny[@]}" --set composition=Ta:0.5,Cu:0.4 --out x.h5

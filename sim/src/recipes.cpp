@@ -18,65 +18,72 @@
 #include "vitrum/sim/recipes.hpp"
 
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::sim {
 namespace {
 
-std::string ta(int atoms, double melt_ps, double rate_K_per_ps, double hold_ps,
-               const std::string& snapshots) {
-  return "composition = \"Ta:1\"\npotential = \"CuTa.eam.alloy\"\natoms = " +
-         std::to_string(atoms) +
-         "\n[start]\nlattice = \"bcc\"\nlattice_constant_A = 3.30\n"
-         "[melt]\ntemperature_K = 5200.0\ntime_ps = " +
-         std::to_string(melt_ps) +
-         "\n[quench]\nfinal_K = 300.0\ncooling_K_per_ps = " + std::to_string(rate_K_per_ps) +
-         "\nhold_ps = " + std::to_string(hold_ps) + "\nsnapshots_K = " + snapshots +
-         "\n[npt]\ntimestep_fs = 2.0\n";
+/// What differs between recipes; everything else keeps MeltQuenchParams' defaults.
+struct Spec {
+  std::string composition, proxies, potential;
+  int atoms = 0;
+  std::string lattice;
+  double lattice_constant_A = 0, melt_K = 0, melt_ps = 0;
+  double cooling_K_per_ps = 10, hold_ps = 0;
+  std::string snapshots_K = "[]";
+  double timestep_fs = 2;
+};
+
+std::string toml(const Spec& s) {
+  const auto number = [](double v) { return core::format_number(v); };
+  return "composition = \"" + s.composition + "\"\nproxies = \"" + s.proxies +
+         "\"\npotential = \"" + s.potential + "\"\natoms = " + std::to_string(s.atoms) +
+         "\n[start]\nlattice = \"" + s.lattice +
+         "\"\nlattice_constant_A = " + number(s.lattice_constant_A) +
+         "\n[melt]\ntemperature_K = " + number(s.melt_K) + "\ntime_ps = " + number(s.melt_ps) +
+         "\n[quench]\nfinal_K = 300.0\ncooling_K_per_ps = " + number(s.cooling_K_per_ps) +
+         "\nhold_ps = " + number(s.hold_ps) + "\nsnapshots_K = " + s.snapshots_K +
+         "\n[npt]\ntimestep_fs = " + number(s.timestep_fs) + "\n";
 }
 
-std::string pd(int atoms, double melt_ps, double rate_K_per_ps, double hold_ps,
-               const std::string& snapshots) {
-  return "composition = \"Pd:1\"\npotential = \"Pd_u3.eam\"\natoms = " + std::to_string(atoms) +
-         "\n[start]\nlattice = \"fcc\"\nlattice_constant_A = 3.89\n"
-         "[melt]\ntemperature_K = 2500.0\ntime_ps = " +
-         std::to_string(melt_ps) +
-         "\n[quench]\nfinal_K = 300.0\ncooling_K_per_ps = " + std::to_string(rate_K_per_ps) +
-         "\nhold_ps = " + std::to_string(hold_ps) + "\nsnapshots_K = " + snapshots +
-         "\n[npt]\ntimestep_fs = 2.0\n";
+Spec ta(int atoms, double melt_ps, double rate, double hold_ps, std::string snapshots) {
+  return {"Ta:1", "",      "CuTa.eam.alloy",     atoms, "bcc", 3.30, 5200, melt_ps,
+          rate,   hold_ps, std::move(snapshots), 2};
 }
-
-std::string zrcunial(int atoms, double melt_ps, double rate_K_per_ps, double hold_ps,
-                     const std::string& snapshots) {
-  return "composition = \"Zr:0.65,Cu:0.175,Ni:0.10,Al:0.075\"\npotential = \"zhou\"\natoms = " +
-         std::to_string(atoms) +
-         "\n[start]\nlattice = \"bcc\"\nlattice_constant_A = 3.50\n"
-         "[melt]\ntemperature_K = 2500.0\ntime_ps = " +
-         std::to_string(melt_ps) +
-         "\n[quench]\nfinal_K = 300.0\ncooling_K_per_ps = " + std::to_string(rate_K_per_ps) +
-         "\nhold_ps = " + std::to_string(hold_ps) + "\nsnapshots_K = " + snapshots +
-         "\n[npt]\ntimestep_fs = 1.0\n";
+Spec pd(int atoms, double melt_ps, double rate, double hold_ps, std::string snapshots) {
+  return {"Pd:1", "",      "Pd_u3.eam",          atoms, "fcc", 3.89, 2500, melt_ps,
+          rate,   hold_ps, std::move(snapshots), 2};
 }
-
-std::string ni(int atoms, double equilibrate_ps) {
-  return "composition = \"Ni:1\"\npotential = \"Ni_u3.eam\"\natoms = " + std::to_string(atoms) +
-         "\n[start]\nlattice = \"fcc\"\nlattice_constant_A = 3.52\n"
-         "[melt]\ntemperature_K = 300.0\ntime_ps = " +
-         std::to_string(equilibrate_ps) +
-         "\n[quench]\nfinal_K = 300.0\nhold_ps = 0.0\nsnapshots_K = []\n"
-         "[npt]\ntimestep_fs = 2.0\n";
+Spec zrcunial(int atoms, double melt_ps, double rate, double hold_ps, std::string snapshots) {
+  return {"Zr:0.65,Cu:0.175,Ni:0.10,Al:0.075",
+          "",
+          "zhou",
+          atoms,
+          "bcc",
+          3.50,
+          2500,
+          melt_ps,
+          rate,
+          hold_ps,
+          std::move(snapshots),
+          1};
 }
-
-std::string mg3(int atoms, double melt_ps, double rate_K_per_ps, double hold_ps,
-                const std::string& snapshots) {
-  return "composition = \"Co:0.125,Ni:0.125,Ru:0.125,Rh:0.125,Pd:0.125,Ag:0.125,Ir:0.125,"
-         "Pt:0.125\"\nproxies = \"Ru:Pd,Rh:Pd,Ir:Pt\"\npotential = \"zhou\"\natoms = " +
-         std::to_string(atoms) +
-         "\n[start]\nlattice = \"fcc\"\nlattice_constant_A = 3.80\n"
-         "[melt]\ntemperature_K = 3000.0\ntime_ps = " +
-         std::to_string(melt_ps) +
-         "\n[quench]\nfinal_K = 300.0\ncooling_K_per_ps = " + std::to_string(rate_K_per_ps) +
-         "\nhold_ps = " + std::to_string(hold_ps) + "\nsnapshots_K = " + snapshots +
-         "\n[npt]\ntimestep_fs = 2.0\n";
+Spec ni(int atoms, double equilibrate_ps) {
+  return {"Ni:1", "", "Ni_u3.eam", atoms, "fcc", 3.52, 300, equilibrate_ps, 10, 0, "[]", 2};
+}
+Spec mg3(int atoms, double melt_ps, double rate, double hold_ps, std::string snapshots) {
+  return {"Co:0.125,Ni:0.125,Ru:0.125,Rh:0.125,Pd:0.125,Ag:0.125,Ir:0.125,Pt:0.125",
+          "Ru:Pd,Rh:Pd,Ir:Pt",
+          "zhou",
+          atoms,
+          "fcc",
+          3.80,
+          3000,
+          melt_ps,
+          rate,
+          hold_ps,
+          std::move(snapshots),
+          2};
 }
 
 }  // namespace
@@ -84,27 +91,27 @@ std::string mg3(int atoms, double melt_ps, double rate_K_per_ps, double hold_ps,
 const std::vector<Recipe>& recipes() {
   static const std::vector<Recipe> all{
       {"ta", "Ta glass, 31,250 atoms, 5,200 → 300 K at 1e13 K/s (seed 001), Zhou 2004 Ta",
-       ta(31250, 50, 10, 10,
-          "[4500.0, 4000.0, 3500.0, 3000.0, 2500.0, 2000.0, 1500.0, 1000.0, 500.0]")},
+       toml(ta(31250, 50, 10, 10,
+               "[4500.0, 4000.0, 3500.0, 3000.0, 2500.0, 2000.0, 1500.0, 1000.0, 500.0]"))},
       {"pd", "Pd glass, 32,000 atoms, 2,500 → 300 K at 1e13 K/s, Foiles Pd_u3.eam",
-       pd(32000, 50, 10, 10, "[2000.0, 1500.0, 1000.0, 500.0]")},
+       toml(pd(32000, 50, 10, 10, "[2000.0, 1500.0, 1000.0, 500.0]"))},
       {"zrcunial", "Zr65Cu17.5Ni10Al7.5 glass, 31,250 atoms, 2,500 → 300 K at 1e13 K/s, Zhou 2004",
-       zrcunial(31250, 50, 10, 10, "[2000.0, 1500.0, 1000.0, 500.0]")},
+       toml(zrcunial(31250, 50, 10, 10, "[2000.0, 1500.0, 1000.0, 500.0]"))},
       {"ni", "fcc Ni crystal (a = 3.52 Å), 4,000 atoms, NPT at 300 K, Foiles Ni_u3.eam",
-       ni(4000, 20)},
+       toml(ni(4000, 20))},
       {"mg3",
        "8-species glass in 3 types (seed 000), equiatomic, 32,000 atoms, 1e13 K/s, Zhou 2004 "
        "with Ru, Rh → Pd and Ir → Pt proxies",
-       mg3(32000, 50, 10, 10, "[2500.0, 2000.0, 1500.0, 1000.0, 500.0]")},
+       toml(mg3(32000, 50, 10, 10, "[2500.0, 2000.0, 1500.0, 1000.0, 500.0]"))},
       {"ta-small", "Ta glass, 2,000 atoms, 5,200 → 300 K at 1e14 K/s (tests, demo)",
-       ta(2000, 10, 100, 5, "[3000.0, 2000.0, 1000.0]")},
+       toml(ta(2000, 10, 100, 5, "[3000.0, 2000.0, 1000.0]"))},
       {"pd-small", "Pd glass, 2,048 atoms, 2,500 → 300 K at 1e14 K/s (tests, demo)",
-       pd(2048, 10, 100, 5, "[1500.0, 1000.0]")},
+       toml(pd(2048, 10, 100, 5, "[1500.0, 1000.0]"))},
       {"zrcunial-small", "Zr65Cu17.5Ni10Al7.5 glass, 2,000 atoms, 1e14 K/s (tests, demo)",
-       zrcunial(2000, 10, 100, 5, "[1500.0, 1000.0]")},
-      {"ni-small", "fcc Ni crystal, 500 atoms, NPT at 300 K (tests, demo)", ni(500, 5)},
+       toml(zrcunial(2000, 10, 100, 5, "[1500.0, 1000.0]"))},
+      {"ni-small", "fcc Ni crystal, 500 atoms, NPT at 300 K (tests, demo)", toml(ni(500, 5))},
       {"mg3-small", "8-species glass in 3 types, 2,048 atoms, 1e14 K/s (tests, demo)",
-       mg3(2048, 10, 100, 5, "[2000.0, 1000.0]")},
+       toml(mg3(2048, 10, 100, 5, "[2000.0, 1000.0]"))},
   };
   return all;
 }

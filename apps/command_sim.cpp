@@ -159,7 +159,8 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global) {
   o->config.add_to(*command);
   command->callback([&global, o] { run_sim(global, *o); });
 
-  CLI::App* worker = app.add_subcommand(sim::kWorkerCommand, "");  // hidden: the MD worker process
+  CLI::App* worker = app.add_subcommand(sim::kWorkerCommand, "the MD worker process");
+  worker->group("");  // hidden from --help: only `vitrum sim` starts it
   auto job = std::make_shared<std::string>();
   auto resume = std::make_shared<bool>(false);
   worker->add_option("--job", *job, "job directory")->required();

@@ -53,9 +53,9 @@ TEST(SurfaceRelaxation, ParametersFollowTheSpecimen) {
   EXPECT_EQ(p.ramp_steps() + p.hold_steps(), 0);
   EXPECT_EQ(p.melt_steps(), 1000);  // 2 ps at 2 fs
   EXPECT_NO_THROW(p.validate());
-  EXPECT_EQ(surface_relaxation_params(ta_ball(), {1.0, 300.0, "CuTa.eam.alloy", ""}, "x.data")
-                .boundary,
-            "s s s");
+  EXPECT_EQ(
+      surface_relaxation_params(ta_ball(), {1.0, 300.0, "CuTa.eam.alloy", ""}, "x.data").boundary,
+      "s s s");
 }
 
 TEST(SurfaceRelaxation, ProxiesFromAPotentialRecord) {
@@ -86,14 +86,14 @@ TEST(SurfaceRelaxation, RelaxesABccBallInPlace) {
   core::write_lammps_data(data, ball, core::Provenance::make("test"));
   const MdJob job = prepare_job(
       surface_relaxation_params(ball, {0.4, 300.0, "CuTa.eam.alloy", ""}, data), 3, dir.path());
-  const MeltQuenchResult result =
-      run_job_in_process(JobDirectory{dir.path()}, job, false, core::Logger(core::Verbosity::kQuiet));
+  const MeltQuenchResult result = run_job_in_process(JobDirectory{dir.path()}, job, false,
+                                                     core::Logger(core::Verbosity::kQuiet));
   const core::AtomicModel relaxed = with_relaxed_positions(ball, result.snapshots.back().model);
   ASSERT_EQ(relaxed.size(), ball.size());
   double worst = 0;
   for (std::size_t i = 0; i < ball.size(); ++i)
     worst = std::max(worst, (relaxed.positions_A()[i] - ball.positions_A()[i]).norm());
-  EXPECT_LT(worst, 0.8);  // surface contraction plus thermal motion, far below a bond (2.86 Å)
+  EXPECT_LT(worst, 0.8);   // surface contraction plus thermal motion, far below a bond (2.86 Å)
   EXPECT_GT(worst, 0.01);  // it did move
   EXPECT_NEAR(result.snapshots.back().temperature_K, 300, 150);
 }

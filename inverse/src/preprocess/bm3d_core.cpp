@@ -1,0 +1,352 @@
+// BM3D for additive white Gaussian noise (Dabov et al., IEEE TIP 16, 2080 (2007)); see
+// denoise.hpp for the algorithm and its parameters.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <vector>
+
+#include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
+#include "vitrum/inverse/preprocess/denoise.hpp"
+
+namespace vitrum::inverse {
+
+namespace {
+
+bool is_power_of_two(int n) { return n > 0 && (n & (n - 1)) == 0; }
+
+/// Modified Bessel function I₀ by its power series (converges fast for the β ≤ 20 allowed).
+double bessel_i0(double x) {
+  double term = 1.0, sum = 1.0;
+  const double q = 0.25 * x * x;
+  for (int k = 1; k < 200 && term > 1e-17 * sum; ++k) {
+    term *= q / (static_cast<double>(k) * static_cast<double>(k));
+    sum += term;
+  }
+  return sum;
+}
+
+/// The per-image constants: the orthonormal DCT-II matrix and the 2D Kaiser window.
+struct Kernel {
+  int n = 8;                  // block edge N1
+  std::vector<float> dct;     // [k][i] = c_k cos(π(2i+1)k / 2n)
+  std::vector<float> window;  // [i][j] Kaiser(β) outer product
+
+  Kernel(int block, double beta) : n(block), dct(std::size_t(block * block)), window(dct.size()) {
+    const double nd = n;
+    for (int k = 0; k < n; ++k)
+      for (int i = 0; i < n; ++i) {
+        const double c = (k == 0) ? std::sqrt(1.0 / nd) : std::sqrt(2.0 / nd);
+        dct[std::size_t(k * n + i)] =
+            static_cast<float>(c * std::cos(std::numbers::pi * (2 * i + 1) * k / (2.0 * nd)));
+      }
+    std::vector<double> w1(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const double r = 2.0 * i / (nd - 1.0) - 1.0;
+      w1[std::size_t(i)] =
+          bessel_i0(beta * std::sqrt(std::max(0.0, 1.0 - r * r))) / bessel_i0(beta);
+    }
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j)
+        window[std::size_t(i * n + j)] =
+            static_cast<float>(w1[std::size_t(i)] * w1[std::size_t(j)]);
+  }
+
+  /// out = D·X·Dᵀ (forward) or Dᵀ·X·D (inverse) for one n×n block, row-major.
+  void transform(const float* x, float* out, bool inverse) const {
+    float tmp[16 * 16];
+    const auto at = [&](int r, int c) {
+      return inverse ? dct[std::size_t(c * n + r)] : dct[std::size_t(r * n + c)];
+    };
+    for (int r = 0; r < n; ++r)
+      for (int c = 0; c < n; ++c) {
+        float s = 0.0f;
+        for (int k = 0; k < n; ++k) s += at(r, k) * x[k * n + c];
+        tmp[r * n + c] = s;
+      }
+    for (int r = 0; r < n; ++r)
+      for (int c = 0; c < n; ++c) {
+        float s = 0.0f;
+        for (int k = 0; k < n; ++k) s += tmp[r * n + k] * at(c, k);
+        out[r * n + c] = s;
+      }
+  }
+};
+
+/// Orthonormal 1D Haar transform (full dyadic decomposition) of `m` (a power of 2) values
+/// spaced `stride` apart, in place; `scratch` holds m values.
+void haar_forward(float* v, int m, int stride, float* scratch) {
+  constexpr float kS = static_cast<float>(std::numbers::sqrt2 / 2.0);
+  for (int len = m; len > 1; len /= 2) {
+    const int half = len / 2;
+    for (int i = 0; i < half; ++i) {
+      const float a = v[2 * i * stride], b = v[(2 * i + 1) * stride];
+      scratch[i] = kS * (a + b);
+      scratch[half + i] = kS * (a - b);
+    }
+    for (int i = 0; i < len; ++i) v[i * stride] = scratch[i];
+  }
+}
+
+void haar_inverse(float* v, int m, int stride, float* scratch) {
+  constexpr float kS = static_cast<float>(std::numbers::sqrt2 / 2.0);
+  for (int len = 2; len <= m; len *= 2) {
+    const int half = len / 2;
+    for (int i = 0; i < half; ++i) {
+      const float a = v[i * stride], d = v[(half + i) * stride];
+      scratch[2 * i] = kS * (a + d);
+      scratch[2 * i + 1] = kS * (a - d);
+    }
+    for (int i = 0; i < len; ++i) v[i * stride] = scratch[i];
+  }
+}
+
+/// Reference positions along one axis: 0, step, 2·step, … and the last block position.
+std::vector<int> reference_positions(int extent, int block, int step) {
+  std::vector<int> p;
+  for (int i = 0; i <= extent - block; i += step) p.push_back(i);
+  if (p.back() != extent - block) p.push_back(extent - block);
+  return p;
+}
+
+/// A grey image as floats with its shape.
+struct Plane {
+  int ny = 0, nx = 0;
+  std::vector<float> v;
+  const float* row(int y) const { return v.data() + std::size_t(y) * std::size_t(nx); }
+};
+
+/// One filtered group: its blocks' positions (y·nx + x), their filtered values, a weight.
+struct Group {
+  double weight = 0.0;
+  std::vector<std::uint32_t> pos;
+  std::vector<float> blocks;  // pos.size() × n²
+};
+
+struct Match {
+  float dist;
+  std::uint32_t pos;
+};
+
+/// Blocks of `plane` within the search window of (ry, rx) whose per-pixel mean squared
+/// difference to the reference is ≤ tau; the closest `max_count`, sorted by (distance,
+/// position), truncated to a power of 2. The reference (distance 0) is always first.
+void match_blocks(const Plane& plane, int n, int ry, int rx, int window, double tau, int max_count,
+                  std::vector<Match>& out) {
+  out.clear();
+  const int half = window / 2;
+  const int y0 = std::max(0, ry - half), y1 = std::min(plane.ny - n, ry + half);
+  const int x0 = std::max(0, rx - half), x1 = std::min(plane.nx - n, rx + half);
+  const auto limit = static_cast<float>(tau * n * n);
+  for (int cy = y0; cy <= y1; ++cy)
+    for (int cx = x0; cx <= x1; ++cx) {
+      float ssd = 0.0f;
+      for (int r = 0; r < n && ssd <= limit; ++r) {
+        const float* a = plane.row(ry + r) + rx;
+        const float* b = plane.row(cy + r) + cx;
+        float s = 0.0f;
+        for (int c = 0; c < n; ++c) {
+          const float d = a[c] - b[c];
+          s += d * d;
+        }
+        ssd += s;
+      }
+      if (ssd <= limit || (cy == ry && cx == rx))
+        out.push_back(
+            {(cy == ry && cx == rx) ? -1.0f : ssd, static_cast<std::uint32_t>(cy * plane.nx + cx)});
+    }
+  const auto less = [](const Match& a, const Match& b) {
+    return a.dist < b.dist || (a.dist == b.dist && a.pos < b.pos);
+  };
+  const std::size_t keep = std::min(out.size(), std::size_t(max_count));
+  std::partial_sort(out.begin(), out.begin() + std::ptrdiff_t(keep), out.end(), less);
+  std::size_t m = 1;
+  while (m * 2 <= keep) m *= 2;
+  out.resize(m);
+}
+
+/// The 3D transform of the group at `matches` in `plane`: 2D DCT per block, then Haar along
+/// the group for every coefficient. `coef` gets m × n² values.
+void group_forward(const Plane& plane, const Kernel& kernel, const std::vector<Match>& matches,
+                   std::vector<float>& coef, std::vector<float>& scratch) {
+  const int n = kernel.n, n2 = n * n;
+  const int m = static_cast<int>(matches.size());
+  coef.resize(std::size_t(m * n2));
+  float block[16 * 16];
+  for (int j = 0; j < m; ++j) {
+    const int y = static_cast<int>(matches[std::size_t(j)].pos) / plane.nx;
+    const int x = static_cast<int>(matches[std::size_t(j)].pos) % plane.nx;
+    for (int r = 0; r < n; ++r)
+      for (int c = 0; c < n; ++c) block[r * n + c] = plane.row(y + r)[x + c];
+    kernel.transform(block, coef.data() + std::size_t(j * n2), false);
+  }
+  scratch.resize(std::size_t(m));
+  for (int k = 0; k < n2; ++k) haar_forward(coef.data() + k, m, n2, scratch.data());
+}
+
+/// Inverse of group_forward into group.blocks; positions from `matches`.
+void group_inverse(const Kernel& kernel, const std::vector<Match>& matches,
+                   std::vector<float>& coef, std::vector<float>& scratch, Group& group) {
+  const int n2 = kernel.n * kernel.n;
+  const int m = static_cast<int>(matches.size());
+  scratch.resize(std::size_t(m));
+  for (int k = 0; k < n2; ++k) haar_inverse(coef.data() + k, m, n2, scratch.data());
+  group.pos.resize(std::size_t(m));
+  group.blocks.resize(std::size_t(m * n2));
+  for (int j = 0; j < m; ++j) {
+    group.pos[std::size_t(j)] = matches[std::size_t(j)].pos;
+    kernel.transform(coef.data() + std::size_t(j * n2), group.blocks.data() + std::size_t(j * n2),
+                     true);
+  }
+}
+
+struct Workspace {
+  std::vector<Match> matches;
+  std::vector<float> coef, coef_basic, scratch;
+};
+
+/// Step 1 for the reference at (ry, rx): hard thresholding of the noisy group.
+void filter_hard(const Plane& noisy, const Kernel& kernel, const Bm3dParams& p, double sigma,
+                 int ry, int rx, Workspace& ws, Group& group) {
+  match_blocks(noisy, kernel.n, ry, rx, p.search_window, p.ht_match * sigma * sigma, p.ht_group_max,
+               ws.matches);
+  group_forward(noisy, kernel, ws.matches, ws.coef, ws.scratch);
+  const auto threshold = static_cast<float>(p.lambda_3d * sigma);
+  std::size_t retained = 0;
+  for (float& c : ws.coef) {
+    if (std::abs(c) < threshold)
+      c = 0.0f;
+    else
+      ++retained;
+  }
+  group.weight = 1.0 / (sigma * sigma * static_cast<double>(std::max<std::size_t>(retained, 1)));
+  group_inverse(kernel, ws.matches, ws.coef, ws.scratch, group);
+}
+
+/// Step 2 for the reference at (ry, rx): empirical Wiener shrinkage of the noisy group with
+/// the basic estimate's group as the pilot.
+void filter_wiener(const Plane& noisy, const Plane& basic, const Kernel& kernel,
+                   const Bm3dParams& p, double sigma, int ry, int rx, Workspace& ws, Group& group) {
+  match_blocks(basic, kernel.n, ry, rx, p.search_window, p.wiener_match * sigma * sigma,
+               p.wiener_group_max, ws.matches);
+  group_forward(basic, kernel, ws.matches, ws.coef_basic, ws.scratch);
+  group_forward(noisy, kernel, ws.matches, ws.coef, ws.scratch);
+  const double s2 = sigma * sigma;
+  double w2 = 0.0;
+  for (std::size_t i = 0; i < ws.coef.size(); ++i) {
+    const double b2 = double(ws.coef_basic[i]) * double(ws.coef_basic[i]);
+    const double w = b2 / (b2 + s2);
+    w2 += w * w;
+    ws.coef[i] = static_cast<float>(w * ws.coef[i]);
+  }
+  group.weight = 1.0 / (s2 * std::max(w2, 1e-12));
+  group_inverse(kernel, ws.matches, ws.coef, ws.scratch, group);
+}
+
+/// Runs one BM3D step over all reference blocks and aggregates (Kaiser-weighted mean of all
+/// block estimates covering each pixel). Groups are filtered in parallel in batches and added
+/// to the sums in reference order: the result does not depend on the thread count.
+template <class Filter>
+Plane run_step(const Plane& shape, const Kernel& kernel, int step,
+               const core::ExecutionContext& ctx, Filter&& filter) {
+  const int n = kernel.n;
+  const std::vector<int> ys = reference_positions(shape.ny, n, step);
+  const std::vector<int> xs = reference_positions(shape.nx, n, step);
+  const std::size_t n_ref = ys.size() * xs.size();
+  std::vector<double> num(shape.v.size(), 0.0), den(shape.v.size(), 0.0);
+
+  const std::size_t batch = 1024;
+  std::vector<Group> groups(std::min(batch, n_ref));
+  const int threads = ctx.resolved_threads();
+  std::vector<Workspace> workspaces(std::size_t(std::max(threads, 1)));
+  for (std::size_t b0 = 0; b0 < n_ref; b0 += batch) {
+    const std::size_t b1 = std::min(n_ref, b0 + batch);
+    core::parallel_for(
+        ctx, b0, b1,
+        [&](std::size_t r) {
+          const int y = ys[r / xs.size()], x = xs[r % xs.size()];
+          filter(y, x, workspaces[std::size_t(omp_get_thread_num())], groups[r - b0]);
+        },
+        core::Schedule::kDynamic);
+    for (std::size_t r = b0; r < b1; ++r) {
+      const Group& g = groups[r - b0];
+      for (std::size_t j = 0; j < g.pos.size(); ++j) {
+        const std::size_t y0 = g.pos[j] / std::size_t(shape.nx),
+                          x0 = g.pos[j] % std::size_t(shape.nx);
+        const float* blk = g.blocks.data() + j * std::size_t(n * n);
+        for (int i = 0; i < n; ++i) {
+          const std::size_t row = (y0 + std::size_t(i)) * std::size_t(shape.nx) + x0;
+          for (int c = 0; c < n; ++c) {
+            const double w = g.weight * kernel.window[std::size_t(i * n + c)];
+            num[row + std::size_t(c)] += w * blk[i * n + c];
+            den[row + std::size_t(c)] += w;
+          }
+        }
+      }
+    }
+  }
+  Plane out{shape.ny, shape.nx, std::vector<float>(shape.v.size())};
+  for (std::size_t i = 0; i < out.v.size(); ++i)
+    out.v[i] = den[i] > 0.0 ? static_cast<float>(num[i] / den[i]) : shape.v[i];
+  return out;
+}
+
+}  // namespace
+
+void Bm3dParams::validate(const std::string& prefix) const {
+  core::require(block_size >= 4 && block_size <= 16, prefix + "block_size", block_size,
+                "4 … 16 (px)");
+  core::require(search_window >= block_size && search_window <= 255, prefix + "search_window",
+                search_window, "block_size … 255 (px)");
+  core::require(ht_step >= 1 && ht_step <= block_size, prefix + "ht_step", ht_step,
+                "1 … block_size (px)");
+  core::require(wiener_step >= 1 && wiener_step <= block_size, prefix + "wiener_step", wiener_step,
+                "1 … block_size (px)");
+  core::require(is_power_of_two(ht_group_max) && ht_group_max <= 256, prefix + "ht_group_max",
+                ht_group_max, "a power of 2, 1 … 256");
+  core::require(is_power_of_two(wiener_group_max) && wiener_group_max <= 256,
+                prefix + "wiener_group_max", wiener_group_max, "a power of 2, 1 … 256");
+  core::require(std::isfinite(ht_match) && ht_match >= 0.0, prefix + "ht_match", ht_match,
+                ">= 0 (units of σ²)");
+  core::require(std::isfinite(wiener_match) && wiener_match >= 0.0, prefix + "wiener_match",
+                wiener_match, ">= 0 (units of σ²)");
+  core::require(std::isfinite(lambda_3d) && lambda_3d >= 0.0, prefix + "lambda_3d", lambda_3d,
+                ">= 0 (units of σ)");
+  core::require(std::isfinite(kaiser_beta) && kaiser_beta >= 0.0 && kaiser_beta <= 20.0,
+                prefix + "kaiser_beta", kaiser_beta, "0 … 20");
+}
+
+core::Image bm3d_gaussian(const core::Image& image, double sigma, const Bm3dParams& params,
+                          const core::ExecutionContext& ctx) {
+  params.validate();
+  core::require(std::isfinite(sigma) && sigma > 0.0, "sigma", sigma, "> 0 (image units)");
+  const std::size_t ny = image.extent(0), nx = image.extent(1);
+  const auto n = static_cast<std::size_t>(params.block_size);
+  if (ny < n || nx < n)
+    throw InputError("image of " + std::to_string(ny) + "×" + std::to_string(nx) +
+                         " px is smaller than one block (" + std::to_string(n) + " px)",
+                     "image");
+  if (ny * nx >= (std::size_t(1) << 32)) throw InputError("image too large (≥ 2³² px)", "image");
+  Plane noisy{static_cast<int>(ny), static_cast<int>(nx), image.values()};
+  for (float v : noisy.v)
+    if (!std::isfinite(v)) throw InputError("image has a non-finite value", "image");
+
+  const Kernel kernel(params.block_size, params.kaiser_beta);
+  Plane basic =
+      run_step(noisy, kernel, params.ht_step, ctx, [&](int y, int x, Workspace& ws, Group& g) {
+        filter_hard(noisy, kernel, params, sigma, y, x, ws, g);
+      });
+  Plane result = basic;
+  if (params.steps == Bm3dSteps::kBoth)
+    result = run_step(noisy, kernel, params.wiener_step, ctx,
+                      [&](int y, int x, Workspace& ws, Group& g) {
+                        filter_wiener(noisy, basic, kernel, params, sigma, y, x, ws, g);
+                      });
+  core::Image out = image;
+  out.values() = std::move(result.v);
+  return out;
+}
+
+}  // namespace vitrum::inverse

@@ -100,7 +100,7 @@ double gat_inverse_algebraic(double d, const NoiseModel& noise);
 
 /// The exact unbiased inverse of the GAT for one noise model (Mäkitalo & Foi 2013):
 /// maps D = E[f(z)] to E[z] = α·λ + μ. Built once per model (a table of `nodes` entries,
-/// about a millisecond), then each call is a binary search. Immutable after construction.
+/// ≈ 15 ms), then each call is a binary search. Immutable after construction.
 class GatExactInverse {
  public:
   explicit GatExactInverse(const NoiseModel& noise, std::size_t nodes = 2048);

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <span>
+#include <vector>
 
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/rng.hpp"
@@ -145,6 +147,37 @@ TEST(Denoise, SeriesDenoisesEveryProjection) {
     EXPECT_GT(psnr_db(series.image(t), sims[t].clean), psnr_db(sims[t].noisy, sims[t].clean) + 3.0)
         << t;
     EXPECT_NEAR(models[t].alpha, truth.alpha, 0.3 * truth.alpha) << t;
+  }
+}
+
+TEST(Denoise, SeriesTakesBackgroundMasks) {
+  // Vacuum (y = 0) in the left quarter of each projection: the mask gives μ and σ there.
+  const NoiseModel truth{2.0, 1.0, 5.0};
+  const std::size_t n = 64;
+  core::TiltSeries series{core::Grid<float, 3>({2, n, n}), {{0, -10, 0}, {0, 10, 0}}};
+  std::vector<std::uint8_t> masks(2 * n * n, 0);
+  core::RngStream rng(9, "test.series.vacuum", 0);
+  for (std::size_t t = 0; t < 2; ++t) {
+    const SimulatedImage sim = atoms(truth, 2.0, 10.0, int(n), 30 + t);
+    std::memcpy(series.images.data() + t * n * n, sim.noisy.data(), n * n * sizeof(float));
+    for (std::size_t y = 0; y < n; ++y)
+      for (std::size_t x = 0; x < n / 4; ++x) {
+        series.images(t, y, x) = static_cast<float>(truth.offset + truth.sigma * rng.normal());
+        masks[(t * n + y) * n + x] = 1;
+      }
+  }
+  const core::Logger quiet(core::Verbosity::kQuiet);
+  core::TiltSeries copy = series;
+  const std::vector<NoiseModel> models = denoise_series(copy, DenoiseParams{}, {1}, quiet, masks);
+  for (const NoiseModel& m : models) {
+    EXPECT_NEAR(m.offset, truth.offset, 0.1);
+    EXPECT_NEAR(m.sigma, truth.sigma, 0.15 * truth.sigma);
+  }
+  try {
+    denoise_series(series, DenoiseParams{}, {1}, quiet, std::span(masks).first(10));
+    FAIL() << "no exception";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "background_masks") << e.what();
   }
 }
 

@@ -80,22 +80,28 @@ core::Image denoise_bm3d(const core::Image& image, const NoiseModel& noise,
 }
 
 core::Image denoise_bm3d(const core::Image& image, const DenoiseParams& params,
-                         const core::ExecutionContext& ctx) {
+                         const core::ExecutionContext& ctx,
+                         std::span<const std::uint8_t> background_mask) {
   params.validate();
   const NoiseModel noise = params.noise_source == NoiseSource::kGiven
                                ? params.noise
-                               : estimate_noise(image, params.estimate);
+                               : estimate_noise(image, params.estimate, background_mask);
   return denoise_bm3d(image, noise, params, ctx);
 }
 
 std::vector<NoiseModel> denoise_series(core::TiltSeries& series, const DenoiseParams& params,
                                        const core::ExecutionContext& ctx,
-                                       const core::Logger& logger) {
+                                       const core::Logger& logger,
+                                       std::span<const std::uint8_t> background_masks) {
   params.validate();
   series.validate();
   const std::size_t n_tilt = series.tilt_count();
   const std::size_t n_pix = series.images.extent(1) * series.images.extent(2);
   if (n_tilt == 0 || n_pix == 0) throw InputError("the tilt series is empty", "tilt series");
+  if (!background_masks.empty() && background_masks.size() != n_tilt * n_pix)
+    throw InputError("background masks have " + std::to_string(background_masks.size()) +
+                         " entries for a series of " + std::to_string(n_tilt * n_pix) + " px",
+                     "background_masks");
   std::vector<NoiseModel> models;
   core::Progress progress(logger, "BM3D denoising", n_tilt);
   for (std::size_t t = 0; t < n_tilt; ++t) {
@@ -103,7 +109,10 @@ std::vector<NoiseModel> denoise_series(core::TiltSeries& series, const DenoisePa
     NoiseModel noise = params.noise;
     if (params.noise_source == NoiseSource::kEstimate) {
       try {
-        noise = estimate_noise(image, params.estimate);
+        noise =
+            estimate_noise(image, params.estimate,
+                           background_masks.empty() ? background_masks
+                                                    : background_masks.subspan(t * n_pix, n_pix));
       } catch (const Error& e) {
         throw InputError(std::string(e.what()) + " (projection " + std::to_string(t) + ")",
                          e.where());

@@ -183,15 +183,21 @@ core::Image denoise_bm3d(const core::Image& image, const NoiseModel& noise,
                          const DenoiseParams& params, const core::ExecutionContext& ctx);
 
 /// Denoises one image with the model from params (estimated from the image, or given).
+/// `background_mask` (optional, one entry per pixel, non-zero on vacuum) is passed to
+/// estimate_noise.
 core::Image denoise_bm3d(const core::Image& image, const DenoiseParams& params,
-                         const core::ExecutionContext& ctx);
+                         const core::ExecutionContext& ctx,
+                         std::span<const std::uint8_t> background_mask = {});
 
 /// Denoises every projection of `series` in place, estimating the noise per projection when
 /// params.noise_source = kEstimate; reports progress per projection and logs each model at
-/// debug level. Returns the noise model used for each projection.
+/// debug level. `background_masks` (optional) holds one mask per projection, [tilt][y][x],
+/// non-zero on vacuum (see estimate_noise). Returns the noise model used for each projection.
+/// InputError naming the projection when its noise cannot be estimated.
 std::vector<NoiseModel> denoise_series(core::TiltSeries& series, const DenoiseParams& params,
                                        const core::ExecutionContext& ctx,
-                                       const core::Logger& logger);
+                                       const core::Logger& logger,
+                                       std::span<const std::uint8_t> background_masks = {});
 
 /// What tune_on_simulation maximises between the denoised and the noise-free simulation.
 enum class TuneCriterion {

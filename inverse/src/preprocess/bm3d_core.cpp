@@ -32,6 +32,7 @@ double bessel_i0(double x) {
 struct Kernel {
   int n = 8;                  // block edge N1
   std::vector<float> dct;     // [k][i] = c_k cos(π(2i+1)k / 2n)
+  std::vector<float> dct_t;   // its transpose
   std::vector<float> window;  // [i][j] Kaiser(β) outer product
 
   Kernel(int block, double beta) : n(block), dct(std::size_t(block * block)), window(dct.size()) {
@@ -42,6 +43,9 @@ struct Kernel {
         dct[std::size_t(k * n + i)] =
             static_cast<float>(c * std::cos(std::numbers::pi * (2 * i + 1) * k / (2.0 * nd)));
       }
+    dct_t.resize(dct.size());
+    for (int k = 0; k < n; ++k)
+      for (int i = 0; i < n; ++i) dct_t[std::size_t(i * n + k)] = dct[std::size_t(k * n + i)];
     std::vector<double> w1(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
       const double r = 2.0 * i / (nd - 1.0) - 1.0;
@@ -54,24 +58,25 @@ struct Kernel {
             static_cast<float>(w1[std::size_t(i)] * w1[std::size_t(j)]);
   }
 
-  /// out = D·X·Dᵀ (forward) or Dᵀ·X·D (inverse) for one n×n block, row-major.
+  /// out = D·X·Dᵀ (forward) or Dᵀ·X·D (inverse) for one n×n block, row-major. The loops run
+  /// as row updates (axpy) so that the compiler vectorises them.
   void transform(const float* x, float* out, bool inverse) const {
-    float tmp[16 * 16];
-    const auto at = [&](int r, int c) {
-      return inverse ? dct[std::size_t(c * n + r)] : dct[std::size_t(r * n + c)];
-    };
-    for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) {
-        float s = 0.0f;
-        for (int k = 0; k < n; ++k) s += at(r, k) * x[k * n + c];
-        tmp[r * n + c] = s;
+    const float* m = inverse ? dct_t.data() : dct.data();   // M
+    const float* mt = inverse ? dct.data() : dct_t.data();  // Mᵀ
+    float tmp[16 * 16] = {};
+    for (int r = 0; r < n; ++r)  // tmp = M·X
+      for (int k = 0; k < n; ++k) {
+        const float f = m[r * n + k];
+        for (int c = 0; c < n; ++c) tmp[r * n + c] += f * x[k * n + c];
       }
-    for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) {
-        float s = 0.0f;
-        for (int k = 0; k < n; ++k) s += tmp[r * n + k] * at(c, k);
-        out[r * n + c] = s;
+    for (int r = 0; r < n; ++r) {  // out = tmp·Mᵀ
+      float* o = out + r * n;
+      for (int c = 0; c < n; ++c) o[c] = 0.0f;
+      for (int k = 0; k < n; ++k) {
+        const float f = tmp[r * n + k];
+        for (int c = 0; c < n; ++c) o[c] += f * mt[k * n + c];
       }
+    }
   }
 };
 
@@ -130,41 +135,57 @@ struct Match {
   std::uint32_t pos;
 };
 
-/// Blocks of `plane` within the search window of (ry, rx) whose per-pixel mean squared
-/// difference to the reference is ≤ tau; the closest `max_count`, sorted by (distance,
-/// position), truncated to a power of 2. The reference (distance 0) is always first.
-void match_blocks(const Plane& plane, int n, int ry, int rx, int window, double tau, int max_count,
-                  std::vector<Match>& out) {
-  out.clear();
+/// Block matching for every reference (ry, xs[j]) of one reference row: matches[j] gets the
+/// blocks of `plane` in the search window whose per-pixel mean squared difference to the
+/// reference is ≤ tau, the closest `max_count` sorted by (distance, position) and truncated to
+/// a power of 2; the reference itself always comes first. The distances are computed per
+/// displacement (dy, dx) for the whole row at once: column sums over the block height of the
+/// squared differences, then n of them per reference — about n(1 + 1/step)·N_S² operations per
+/// reference instead of n²·N_S².
+void match_row(const Plane& plane, int n, int ry, const std::vector<int>& xs, int window,
+               double tau, int max_count, std::vector<float>& col,
+               std::vector<std::vector<Match>>& matches) {
   const int half = window / 2;
   const int y0 = std::max(0, ry - half), y1 = std::min(plane.ny - n, ry + half);
-  const int x0 = std::max(0, rx - half), x1 = std::min(plane.nx - n, rx + half);
   const auto limit = static_cast<float>(tau * n * n);
+  matches.resize(xs.size());
+  for (auto& m : matches) m.clear();
+  col.resize(std::size_t(plane.nx));
   for (int cy = y0; cy <= y1; ++cy)
-    for (int cx = x0; cx <= x1; ++cx) {
-      float ssd = 0.0f;
-      for (int r = 0; r < n && ssd <= limit; ++r) {
-        const float* a = plane.row(ry + r) + rx;
-        const float* b = plane.row(cy + r) + cx;
-        float s = 0.0f;
-        for (int c = 0; c < n; ++c) {
-          const float d = a[c] - b[c];
-          s += d * d;
+    for (int dx = -half; dx <= half; ++dx) {
+      // Columns x whose partner x + dx is inside the image.
+      const int xa = std::max(0, -dx), xb = std::min(plane.nx, plane.nx - dx);
+      if (xb - xa < n) continue;
+      std::fill(col.begin() + xa, col.begin() + xb, 0.0f);
+      for (int r = 0; r < n; ++r) {
+        const float* a = plane.row(ry + r);
+        const float* b = plane.row(cy + r) + dx;
+        for (int x = xa; x < xb; ++x) {
+          const float d = a[x] - b[x];
+          col[std::size_t(x)] += d * d;
         }
-        ssd += s;
       }
-      if (ssd <= limit || (cy == ry && cx == rx))
-        out.push_back(
-            {(cy == ry && cx == rx) ? -1.0f : ssd, static_cast<std::uint32_t>(cy * plane.nx + cx)});
+      for (std::size_t j = 0; j < xs.size(); ++j) {
+        const int rx = xs[j], cx = rx + dx;
+        if (cx < 0 || cx > plane.nx - n) continue;
+        float ssd = 0.0f;
+        for (int c = 0; c < n; ++c) ssd += col[std::size_t(rx + c)];
+        const bool self = cy == ry && dx == 0;
+        if (ssd <= limit || self)
+          matches[j].push_back(
+              {self ? -1.0f : ssd, static_cast<std::uint32_t>(cy * plane.nx + cx)});
+      }
     }
   const auto less = [](const Match& a, const Match& b) {
     return a.dist < b.dist || (a.dist == b.dist && a.pos < b.pos);
   };
-  const std::size_t keep = std::min(out.size(), std::size_t(max_count));
-  std::partial_sort(out.begin(), out.begin() + std::ptrdiff_t(keep), out.end(), less);
-  std::size_t m = 1;
-  while (m * 2 <= keep) m *= 2;
-  out.resize(m);
+  for (auto& m : matches) {
+    const std::size_t keep = std::min(m.size(), std::size_t(max_count));
+    std::partial_sort(m.begin(), m.begin() + std::ptrdiff_t(keep), m.end(), less);
+    std::size_t size = 1;
+    while (size * 2 <= keep) size *= 2;
+    m.resize(size);
+  }
 }
 
 /// The 3D transform of the group at `matches` in `plane`: 2D DCT per block, then Haar along
@@ -203,16 +224,15 @@ void group_inverse(const Kernel& kernel, const std::vector<Match>& matches,
 }
 
 struct Workspace {
-  std::vector<Match> matches;
+  std::vector<float> col;
+  std::vector<std::vector<Match>> matches;  // per reference of the row
   std::vector<float> coef, coef_basic, scratch;
 };
 
-/// Step 1 for the reference at (ry, rx): hard thresholding of the noisy group.
+/// Step 1 for one group: hard thresholding of the noisy group at `matches`.
 void filter_hard(const Plane& noisy, const Kernel& kernel, const Bm3dParams& p, double sigma,
-                 int ry, int rx, Workspace& ws, Group& group) {
-  match_blocks(noisy, kernel.n, ry, rx, p.search_window, p.ht_match * sigma * sigma, p.ht_group_max,
-               ws.matches);
-  group_forward(noisy, kernel, ws.matches, ws.coef, ws.scratch);
+                 const std::vector<Match>& matches, Workspace& ws, Group& group) {
+  group_forward(noisy, kernel, matches, ws.coef, ws.scratch);
   const auto threshold = static_cast<float>(p.lambda_3d * sigma);
   std::size_t retained = 0;
   for (float& c : ws.coef) {
@@ -222,17 +242,15 @@ void filter_hard(const Plane& noisy, const Kernel& kernel, const Bm3dParams& p, 
       ++retained;
   }
   group.weight = 1.0 / (sigma * sigma * static_cast<double>(std::max<std::size_t>(retained, 1)));
-  group_inverse(kernel, ws.matches, ws.coef, ws.scratch, group);
+  group_inverse(kernel, matches, ws.coef, ws.scratch, group);
 }
 
-/// Step 2 for the reference at (ry, rx): empirical Wiener shrinkage of the noisy group with
-/// the basic estimate's group as the pilot.
-void filter_wiener(const Plane& noisy, const Plane& basic, const Kernel& kernel,
-                   const Bm3dParams& p, double sigma, int ry, int rx, Workspace& ws, Group& group) {
-  match_blocks(basic, kernel.n, ry, rx, p.search_window, p.wiener_match * sigma * sigma,
-               p.wiener_group_max, ws.matches);
-  group_forward(basic, kernel, ws.matches, ws.coef_basic, ws.scratch);
-  group_forward(noisy, kernel, ws.matches, ws.coef, ws.scratch);
+/// Step 2 for one group: empirical Wiener shrinkage of the noisy group at `matches` with the
+/// basic estimate's group as the pilot.
+void filter_wiener(const Plane& noisy, const Plane& basic, const Kernel& kernel, double sigma,
+                   const std::vector<Match>& matches, Workspace& ws, Group& group) {
+  group_forward(basic, kernel, matches, ws.coef_basic, ws.scratch);
+  group_forward(noisy, kernel, matches, ws.coef, ws.scratch);
   const double s2 = sigma * sigma;
   double w2 = 0.0;
   for (std::size_t i = 0; i < ws.coef.size(); ++i) {
@@ -242,54 +260,55 @@ void filter_wiener(const Plane& noisy, const Plane& basic, const Kernel& kernel,
     ws.coef[i] = static_cast<float>(w * ws.coef[i]);
   }
   group.weight = 1.0 / (s2 * std::max(w2, 1e-12));
-  group_inverse(kernel, ws.matches, ws.coef, ws.scratch, group);
+  group_inverse(kernel, matches, ws.coef, ws.scratch, group);
 }
 
-/// Runs one BM3D step over all reference blocks and aggregates (Kaiser-weighted mean of all
-/// block estimates covering each pixel). Groups are filtered in parallel in batches and added
-/// to the sums in reference order: the result does not depend on the thread count.
+/// Runs one BM3D step: block matching on `match_plane` (τ = tau·σ², at most max_group blocks)
+/// for every reference block, `filter` on each group, and aggregation (the Kaiser-weighted
+/// mean of all block estimates covering each pixel). Reference rows are matched and filtered in
+/// parallel, a batch of rows at a time, and the groups added to the sums in reference order:
+/// the result does not depend on the thread count.
 template <class Filter>
-Plane run_step(const Plane& shape, const Kernel& kernel, int step,
-               const core::ExecutionContext& ctx, Filter&& filter) {
+Plane run_step(const Plane& match_plane, const Kernel& kernel, int step, int window, double tau,
+               int max_group, const core::ExecutionContext& ctx, Filter&& filter) {
   const int n = kernel.n;
-  const std::vector<int> ys = reference_positions(shape.ny, n, step);
-  const std::vector<int> xs = reference_positions(shape.nx, n, step);
-  const std::size_t n_ref = ys.size() * xs.size();
-  std::vector<double> num(shape.v.size(), 0.0), den(shape.v.size(), 0.0);
+  const int nx = match_plane.nx;
+  const std::vector<int> ys = reference_positions(match_plane.ny, n, step);
+  const std::vector<int> xs = reference_positions(nx, n, step);
+  std::vector<double> num(match_plane.v.size(), 0.0), den(match_plane.v.size(), 0.0);
 
-  const std::size_t batch = 1024;
-  std::vector<Group> groups(std::min(batch, n_ref));
-  const int threads = ctx.resolved_threads();
-  std::vector<Workspace> workspaces(std::size_t(std::max(threads, 1)));
-  for (std::size_t b0 = 0; b0 < n_ref; b0 += batch) {
-    const std::size_t b1 = std::min(n_ref, b0 + batch);
+  const std::size_t batch = 16;  // reference rows per batch (fixed: no effect on the result)
+  std::vector<std::vector<Group>> groups(std::min(batch, ys.size()), std::vector<Group>(xs.size()));
+  std::vector<Workspace> workspaces(std::size_t(std::max(ctx.resolved_threads(), 1)));
+  for (std::size_t b0 = 0; b0 < ys.size(); b0 += batch) {
+    const std::size_t b1 = std::min(ys.size(), b0 + batch);
     core::parallel_for(
         ctx, b0, b1,
-        [&](std::size_t r) {
-          const int y = ys[r / xs.size()], x = xs[r % xs.size()];
-          filter(y, x, workspaces[std::size_t(omp_get_thread_num())], groups[r - b0]);
+        [&](std::size_t row) {
+          Workspace& ws = workspaces[std::size_t(omp_get_thread_num())];
+          match_row(match_plane, n, ys[row], xs, window, tau, max_group, ws.col, ws.matches);
+          for (std::size_t j = 0; j < xs.size(); ++j)
+            filter(ws.matches[j], ws, groups[row - b0][j]);
         },
         core::Schedule::kDynamic);
-    for (std::size_t r = b0; r < b1; ++r) {
-      const Group& g = groups[r - b0];
-      for (std::size_t j = 0; j < g.pos.size(); ++j) {
-        const std::size_t y0 = g.pos[j] / std::size_t(shape.nx),
-                          x0 = g.pos[j] % std::size_t(shape.nx);
-        const float* blk = g.blocks.data() + j * std::size_t(n * n);
-        for (int i = 0; i < n; ++i) {
-          const std::size_t row = (y0 + std::size_t(i)) * std::size_t(shape.nx) + x0;
-          for (int c = 0; c < n; ++c) {
-            const double w = g.weight * kernel.window[std::size_t(i * n + c)];
-            num[row + std::size_t(c)] += w * blk[i * n + c];
-            den[row + std::size_t(c)] += w;
+    for (std::size_t row = b0; row < b1; ++row)
+      for (const Group& g : groups[row - b0])
+        for (std::size_t j = 0; j < g.pos.size(); ++j) {
+          const std::size_t y0 = g.pos[j] / std::size_t(nx), x0 = g.pos[j] % std::size_t(nx);
+          const float* blk = g.blocks.data() + j * std::size_t(n * n);
+          for (int i = 0; i < n; ++i) {
+            const std::size_t pix = (y0 + std::size_t(i)) * std::size_t(nx) + x0;
+            for (int c = 0; c < n; ++c) {
+              const double w = g.weight * kernel.window[std::size_t(i * n + c)];
+              num[pix + std::size_t(c)] += w * blk[i * n + c];
+              den[pix + std::size_t(c)] += w;
+            }
           }
         }
-      }
-    }
   }
-  Plane out{shape.ny, shape.nx, std::vector<float>(shape.v.size())};
+  Plane out{match_plane.ny, nx, std::vector<float>(match_plane.v.size())};
   for (std::size_t i = 0; i < out.v.size(); ++i)
-    out.v[i] = den[i] > 0.0 ? static_cast<float>(num[i] / den[i]) : shape.v[i];
+    out.v[i] = den[i] > 0.0 ? static_cast<float>(num[i] / den[i]) : match_plane.v[i];
   return out;
 }
 
@@ -334,15 +353,17 @@ core::Image bm3d_gaussian(const core::Image& image, double sigma, const Bm3dPara
     if (!std::isfinite(v)) throw InputError("image has a non-finite value", "image");
 
   const Kernel kernel(params.block_size, params.kaiser_beta);
-  Plane basic =
-      run_step(noisy, kernel, params.ht_step, ctx, [&](int y, int x, Workspace& ws, Group& g) {
-        filter_hard(noisy, kernel, params, sigma, y, x, ws, g);
-      });
+  const Plane basic = run_step(noisy, kernel, params.ht_step, params.search_window,
+                               params.ht_match * sigma * sigma, params.ht_group_max, ctx,
+                               [&](const std::vector<Match>& matches, Workspace& ws, Group& g) {
+                                 filter_hard(noisy, kernel, params, sigma, matches, ws, g);
+                               });
   Plane result = basic;
   if (params.steps == Bm3dSteps::kBoth)
-    result = run_step(noisy, kernel, params.wiener_step, ctx,
-                      [&](int y, int x, Workspace& ws, Group& g) {
-                        filter_wiener(noisy, basic, kernel, params, sigma, y, x, ws, g);
+    result = run_step(basic, kernel, params.wiener_step, params.search_window,
+                      params.wiener_match * sigma * sigma, params.wiener_group_max, ctx,
+                      [&](const std::vector<Match>& matches, Workspace& ws, Group& g) {
+                        filter_wiener(noisy, basic, kernel, sigma, matches, ws, g);
                       });
   core::Image out = image;
   out.values() = std::move(result.v);

@@ -80,31 +80,42 @@ struct Kernel {
   }
 };
 
-/// Orthonormal 1D Haar transform (full dyadic decomposition) of `m` (a power of 2) values
-/// spaced `stride` apart, in place; `scratch` holds m values.
-void haar_forward(float* v, int m, int stride, float* scratch) {
+/// Orthonormal 1D Haar transform (full dyadic decomposition) along a group of `m` (a power
+/// of 2) blocks of `n2` coefficients each, in place, for all coefficients at once (so the
+/// inner loops run over contiguous coefficients); `scratch` holds m·n2 values.
+void haar_forward(float* v, int m, int n2, float* scratch) {
   constexpr float kS = static_cast<float>(std::numbers::sqrt2 / 2.0);
   for (int len = m; len > 1; len /= 2) {
     const int half = len / 2;
     for (int i = 0; i < half; ++i) {
-      const float a = v[2 * i * stride], b = v[(2 * i + 1) * stride];
-      scratch[i] = kS * (a + b);
-      scratch[half + i] = kS * (a - b);
+      const float* a = v + 2 * i * n2;
+      const float* b = a + n2;
+      float* sum = scratch + i * n2;
+      float* diff = scratch + (half + i) * n2;
+      for (int k = 0; k < n2; ++k) {
+        sum[k] = kS * (a[k] + b[k]);
+        diff[k] = kS * (a[k] - b[k]);
+      }
     }
-    for (int i = 0; i < len; ++i) v[i * stride] = scratch[i];
+    std::copy(scratch, scratch + len * n2, v);
   }
 }
 
-void haar_inverse(float* v, int m, int stride, float* scratch) {
+void haar_inverse(float* v, int m, int n2, float* scratch) {
   constexpr float kS = static_cast<float>(std::numbers::sqrt2 / 2.0);
   for (int len = 2; len <= m; len *= 2) {
     const int half = len / 2;
     for (int i = 0; i < half; ++i) {
-      const float a = v[i * stride], d = v[(half + i) * stride];
-      scratch[2 * i] = kS * (a + d);
-      scratch[2 * i + 1] = kS * (a - d);
+      const float* a = v + i * n2;
+      const float* d = v + (half + i) * n2;
+      float* even = scratch + 2 * i * n2;
+      float* odd = even + n2;
+      for (int k = 0; k < n2; ++k) {
+        even[k] = kS * (a[k] + d[k]);
+        odd[k] = kS * (a[k] - d[k]);
+      }
     }
-    for (int i = 0; i < len; ++i) v[i * stride] = scratch[i];
+    std::copy(scratch, scratch + len * n2, v);
   }
 }
 
@@ -203,8 +214,8 @@ void group_forward(const Plane& plane, const Kernel& kernel, const std::vector<M
       for (int c = 0; c < n; ++c) block[r * n + c] = plane.row(y + r)[x + c];
     kernel.transform(block, coef.data() + std::size_t(j * n2), false);
   }
-  scratch.resize(std::size_t(m));
-  for (int k = 0; k < n2; ++k) haar_forward(coef.data() + k, m, n2, scratch.data());
+  scratch.resize(std::size_t(m * n2));
+  haar_forward(coef.data(), m, n2, scratch.data());
 }
 
 /// Inverse of group_forward into group.blocks; positions from `matches`.
@@ -212,8 +223,8 @@ void group_inverse(const Kernel& kernel, const std::vector<Match>& matches,
                    std::vector<float>& coef, std::vector<float>& scratch, Group& group) {
   const int n2 = kernel.n * kernel.n;
   const int m = static_cast<int>(matches.size());
-  scratch.resize(std::size_t(m));
-  for (int k = 0; k < n2; ++k) haar_inverse(coef.data() + k, m, n2, scratch.data());
+  scratch.resize(std::size_t(m * n2));
+  haar_inverse(coef.data(), m, n2, scratch.data());
   group.pos.resize(std::size_t(m));
   group.blocks.resize(std::size_t(m * n2));
   for (int j = 0; j < m; ++j) {

@@ -12,8 +12,9 @@ namespace vitrum::inverse {
 
 namespace {
 
-// Above this λ (counts) the asymptotically unbiased inverse replaces the table: its error there
-// is O(1/λ²) relative, far below anything a denoiser resolves.
+// Above this λ (counts) the asymptotically unbiased inverse replaces the table: at λ = 1000 it
+// differs from the exact inverse by 3·10⁻⁷ counts for σ̃ = 1.5 and 3·10⁻⁶ for σ̃ = 5
+// (quadrature), far below anything a denoiser resolves.
 constexpr double kLambdaMax = 1000.0;
 // σ̃ below which the Gaussian part is ignored in E[f] (pure Poisson).
 constexpr double kTinySigma = 1e-6;

@@ -18,14 +18,14 @@
 ///
 /// whose noise is close to N(·, 1) for y/α ≳ 2. With α = 0 (pure Gaussian) f(z) = (z − μ)/σ.
 ///
-/// Exact unbiased inverse (Mäkitalo & Foi, IEEE TIP 20, 99 (2011) for Poisson; IEEE TIP 22, 91
-/// (2013) for Poisson–Gaussian): I(D) = the λ with E[f(z̃) | λ] = D (λ = y/α), which maps the
-/// denoised f back to the mean E[z] rather than to the biased algebraic f⁻¹. vitrum computes E[f |
-/// λ] numerically (a Poisson sum over k of a Gaussian average of f(k + n/α), Simpson's rule),
-/// tabulates it on a grid uniform in √λ, and inverts the monotone table by linear interpolation;
-/// above the table it uses the asymptotically unbiased inverse λ = D²/4 − 1/8 − σ̃² (Mäkitalo & Foi
-/// 2013), which agrees with the exact one there to ≈ 10⁻³ counts. The closed form of Mäkitalo & Foi
-/// (2011) is not used.
+/// Exact unbiased inverse (Mäkitalo & Foi, IEEE TIP 20, 99 (2011) for Poisson; IEEE TIP 22,
+/// 91 (2013) for Poisson–Gaussian): I(D) = the λ with E[f(z̃) | λ] = D (λ = y/α), which maps
+/// the denoised f back to the mean E[z] rather than to the biased algebraic f⁻¹. vitrum
+/// computes E[f | λ] numerically (a Poisson sum over k of a Gaussian average of f(k + n/α),
+/// Simpson's rule), tabulates it on a grid uniform in √λ up to λ = 1000, and inverts the
+/// monotone table by linear interpolation; above the table it uses the asymptotically unbiased
+/// inverse λ = D²/4 − 1/8 − σ̃² (Mäkitalo & Foi 2013), which agrees with the exact one there to
+/// 3·10⁻⁶ counts for σ̃ ≤ 5. The closed-form approximation of Mäkitalo & Foi (2011) is not used.
 ///
 /// BM3D (Dabov, Foi, Katkovnik & Egiazarian, IEEE TIP 16, 2080 (2007)): step 1 groups similar
 /// 8×8 blocks by block matching, transforms each group (orthonormal 2D DCT-II per block, 1D
@@ -35,7 +35,7 @@
 /// W = |T(basic)|²/(|T(basic)|² + σ²) to the noisy group, weights 1/(σ²·‖W‖²).
 /// Block-matching distances are ‖Z_R − Z_x‖²/N1² (no 2D prefiltering, λ_2D = 0, as in the
 /// paper's profile for σ ≤ 40), thresholds given here in units of σ². The 2D DCT replaces the
-/// paper's bior1.5 in step 1 (the paper's §III.A allows either; its step 2 uses the DCT).
+/// bior1.5 wavelet the paper's experiments use in step 1 (its step 2 uses the DCT as here).
 ///
 /// Determinism: every reference block's group is filtered independently (in parallel) and the
 /// groups are aggregated in reference order, so the result is the same for any thread count.

@@ -191,6 +191,8 @@ TEST(Denoise, TuningPicksFromTheGrid) {
   t.sigma_scale = {1.0, 1.5};
   t.criterion = TuneCriterion::kPsnr;
   const DenoiseParams best = tune_on_simulation(noise, t, DenoiseParams{}, {1});
+  std::printf("[ tune ] chosen lambda_3d = %.1f, sigma_scale = %.2f\n", best.bm3d.lambda_3d,
+              best.sigma_scale);
   EXPECT_EQ(best.noise_source, NoiseSource::kGiven);
   EXPECT_EQ(best.noise.alpha, noise.alpha);
   EXPECT_TRUE(best.bm3d.lambda_3d == 2.0 || best.bm3d.lambda_3d == 2.7);

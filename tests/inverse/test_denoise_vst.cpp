@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <vector>
 
 #include "vitrum/core/error.hpp"
@@ -46,6 +47,7 @@ TEST(Gat, StabilisesTheVarianceToOneFromTwoCounts) {
   // 10 — the GAT's known overshoot at low counts (Mäkitalo & Foi 2013, Fig. 1).
   for (double counts : {2.0, 3.0, 5.0, 10.0, 30.0, 100.0, 1000.0}) {
     const Moments m = gat_moments(counts * kModel.alpha, kModel, 200000, std::uint64_t(counts));
+    std::printf("[ gat ] %6.0f counts: Var[f(z)] = %.3f\n", counts, m.variance);
     EXPECT_NEAR(m.variance, 1.0, counts < 5.0 ? 0.14 : 0.06) << "counts = " << counts;
   }
   // Pure Poisson (Anscombe 1948): the classical behaviour, variance ≈ 1 above a few counts.
@@ -67,6 +69,8 @@ TEST(Gat, ExactInverseIsUnbiasedWhereTheAlgebraicIsNot) {
     EXPECT_NEAR(inverse.expected_forward(y), m.mean, 0.006) << counts;
     const double exact = inverse(m.mean) - kModel.offset;
     const double algebraic = gat_inverse_algebraic(m.mean, kModel) - kModel.offset;
+    std::printf("[ gat ] %5.0f counts: bias of the exact inverse %+.3f %%, algebraic %+.2f %%\n",
+                counts, 100.0 * (exact - y) / y, 100.0 * (algebraic - y) / y);
     EXPECT_LT(std::abs(exact - y) / y, 0.01) << "counts = " << counts;
     // f⁻¹(E f) is low by ≈ α/4 (Mäkitalo & Foi 2011): 5 % at 5 counts.
     if (counts <= 20.0) {
@@ -127,6 +131,8 @@ TEST(NoiseEstimate, RecoversAlphaAndSigmaFromTheMeanVarianceRegression) {
        {NoiseModel{2.0, 3.0, 0.0}, NoiseModel{1.0, 0.5, 0.0}, NoiseModel{5.0, 20.0, 0.0}}) {
     const SimulatedImage sim = estimation_image(truth, 3);
     const NoiseModel est = estimate_noise(sim.noisy);
+    std::printf("[ estimate ] alpha %.3f (true %.3f), sigma %.3f (true %.3f)\n", est.alpha,
+                truth.alpha, est.sigma, truth.sigma);
     EXPECT_NEAR(est.alpha, truth.alpha, 0.1 * truth.alpha) << truth.alpha << " " << truth.sigma;
     EXPECT_NEAR(est.sigma, truth.sigma, 0.1 * truth.sigma) << truth.alpha << " " << truth.sigma;
     EXPECT_EQ(est.offset, 0.0);

@@ -1,0 +1,114 @@
+#include "vitrum/inverse/preprocess/drift.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
+
+namespace vitrum::inverse {
+
+namespace {
+
+core::Image rows(const core::Image& image, std::size_t first, std::size_t count) {
+  const std::size_t nx = image.extent(1);
+  core::Image out({count, nx}, image.sampling());
+  std::copy_n(image.data() + first * nx, count * nx, out.data());
+  return out;
+}
+
+/// Keys (1981) cubic convolution weights (a = −0.5) for the four samples around t ∈ [0, 1).
+std::array<double, 4> cubic_weights(double t) {
+  const auto w = [](double s) {
+    s = std::abs(s);
+    if (s < 1.0) return (1.5 * s - 2.5) * s * s + 1.0;
+    if (s < 2.0) return ((-0.5 * s + 2.5) * s - 4.0) * s + 2.0;
+    return 0.0;
+  };
+  return {w(t + 1.0), w(t), w(1.0 - t), w(2.0 - t)};
+}
+
+}  // namespace
+
+void DriftParams::validate() const {
+  registration.validate();
+  core::require(std::isfinite(max_px_per_line) && max_px_per_line > 0.0, "drift_max_px_per_line",
+                max_px_per_line, "> 0");
+}
+
+Shift2 relative_drift(const core::Image& reference, const core::Image& moving,
+                      const DriftParams& params, core::FftPlanCache& ffts) {
+  params.validate();
+  if (reference.shape() != moving.shape()) throw InputError("drift: images of different shapes");
+  const std::size_t ny = reference.extent(0);
+  if (ny < 8) throw InputError("drift: an image needs at least 8 lines, got " + std::to_string(ny));
+  const std::size_t h = ny / 2;
+  const Shift2 top =
+      register_translation(rows(reference, 0, h), rows(moving, 0, h), params.registration, ffts);
+  const Shift2 bottom = register_translation(rows(reference, ny - h, h), rows(moving, ny - h, h),
+                                             params.registration, ffts);
+  // Line iy of an image drifting by d shows the object displaced by −d·iy, so the halves'
+  // shifts differ by −(d_moving − d_reference)·(distance between their centres).
+  const double lines = static_cast<double>(ny - h);
+  const Shift2 d{-(bottom[0] - top[0]) / lines, -(bottom[1] - top[1]) / lines};
+  for (int a = 0; a < 2; ++a)
+    if (std::abs(d[static_cast<std::size_t>(a)]) > params.max_px_per_line)
+      throw InputError(
+          "drift: estimated " + core::format_number(d[static_cast<std::size_t>(a)]) +
+          " px/line along " + (a == 0 ? "x" : "y") +
+          " exceeds drift_max_px_per_line = " + core::format_number(params.max_px_per_line) +
+          " (registration of the image halves failed?)");
+  return d;
+}
+
+void correct_drift(core::Image& image, const Shift2& drift_px_per_line) {
+  const auto [dx, dy] = drift_px_per_line;
+  if (dx == 0.0 && dy == 0.0) return;
+  if (!std::isfinite(dx) || !std::isfinite(dy) || dy <= -0.5)
+    throw InputError("correct_drift: drift must be finite with d_y > −0.5 px/line");
+  const std::size_t ny = image.extent(0), nx = image.extent(1);
+  const core::Image raw = image;
+  const auto clamp = [](long i, std::size_t n) {
+    return static_cast<std::size_t>(std::clamp<long>(i, 0, static_cast<long>(n) - 1));
+  };
+  for (std::size_t iy = 0; iy < ny; ++iy) {
+    const double line = static_cast<double>(iy) / (1.0 + dy);
+    const double fy = std::floor(line);
+    const auto wy = cubic_weights(line - fy);
+    for (std::size_t ix = 0; ix < nx; ++ix) {
+      const double col = static_cast<double>(ix) - dx * line;
+      const double fx = std::floor(col);
+      const auto wx = cubic_weights(col - fx);
+      double v = 0.0;
+      for (int a = 0; a < 4; ++a) {
+        const std::size_t y = clamp(static_cast<long>(fy) - 1 + a, ny);
+        double row = 0.0;
+        for (int b = 0; b < 4; ++b)
+          row += wx[static_cast<std::size_t>(b)] * raw(y, clamp(static_cast<long>(fx) - 1 + b, nx));
+        v += wy[static_cast<std::size_t>(a)] * row;
+      }
+      image(iy, ix) = static_cast<float>(v);
+    }
+  }
+}
+
+std::vector<Shift2> estimate_series_drift(const core::TiltSeries& series, DriftMode mode,
+                                          const DriftParams& params, core::FftPlanCache& ffts) {
+  const std::size_t n = series.tilt_count();
+  std::vector<Shift2> d(n, Shift2{0.0, 0.0});
+  if (mode == DriftMode::kNone || n < 2) return d;
+  for (std::size_t t = 1; t < n; ++t) {
+    const Shift2 r = relative_drift(series.image(t - 1), series.image(t), params, ffts);
+    d[t] = {d[t - 1][0] + r[0], d[t - 1][1] + r[1]};
+  }
+  Shift2 mean{0.0, 0.0};
+  for (const Shift2& s : d) mean = {mean[0] + s[0], mean[1] + s[1]};
+  for (Shift2& s : d) {
+    s = {s[0] - mean[0] / static_cast<double>(n), s[1] - mean[1] / static_cast<double>(n)};
+    if (mode == DriftMode::kY) s[0] = 0.0;
+  }
+  return d;
+}
+
+}  // namespace vitrum::inverse

@@ -39,12 +39,17 @@ struct DriftParams {
   /// Cap on |d| per component (px/line); a larger estimate is an InputError (a failed
   /// registration, not a drift: seed 001 reports drifts below 1 px per frame).
   double max_px_per_line = 0.1;
+  /// Fixed-point rounds at most (undo the estimate, re-measure; see relative_drift).
+  int max_rounds = 20;
 
   void validate() const;
 };
 
 /// The drift of `moving` relative to `reference` (px/line, (x, y)) from the registrations of
-/// their top and bottom halves. Images of the same shape with ≥ 8 lines.
+/// their top halves and of their bottom halves, iterated to the fixed point where the
+/// drift-corrected `moving` registers at zero shift in both halves (at most max_rounds; stops when
+/// a round changes the halves' shifts by less than half the registration grid). Images of the same
+/// shape with ≥ 8 lines.
 Shift2 relative_drift(const core::Image& reference, const core::Image& moving,
                       const DriftParams& params, core::FftPlanCache& ffts);
 

@@ -11,12 +11,14 @@
 ///    bottom halves separately gives shifts whose difference over the distance between the
 ///    halves' centres is the *relative* drift d_b − d_a (both components). A drift common to
 ///    all frames is indistinguishable from a sheared or stretched object and is not estimable.
-///  - One frame per tilt (single-axis tilt about y): the same split between consecutive
-///    projections gives d_t − d_{t−1}. Its y part is exact in principle, because y is the tilt
-///    axis and the halves' y-profiles do not change with tilt; its x part is biased by the
+///  - One frame per tilt (single-axis tilt about y): the y-profile Σ_x p(x, y) of a projection
+///    does not change with tilt (y is the tilt axis; the common line), so each projection's y
+///    drift — a stretch of its profile — is measured against the series' mean profile by
+///    registering the top and bottom parts of the profiles (1D). The x drift can only come from
+///    comparing consecutive projections' halves (as for frames), and that is biased by the
 ///    rotation itself (halves whose mass sits at different depths z move differently in x by
-///    Δz·Δθ), so it is offered only on request. Cumulated along the series, the drifts are
-///    known up to one common drift, fixed by the gauge "mean drift over the series = 0".
+///    Δz·Δθ), so it is offered only on request. Either way the drifts are known up to one
+///    common drift, fixed by the gauge "mean drift over the series = 0".
 
 #include <array>
 #include <vector>
@@ -30,7 +32,7 @@ namespace vitrum::inverse {
 /// Which drift components preprocessing estimates and removes from a tilt series.
 enum class DriftMode {
   kNone,  ///< no drift correction
-  kY,     ///< slow-axis stretch only (unbiased for tilt about y)
+  kY,     ///< slow-axis stretch only, from the common line (unbiased for tilt about y)
   kXY,    ///< both components (x biased at large tilt steps; see the file comment)
 };
 
@@ -58,8 +60,9 @@ Shift2 relative_drift(const core::Image& reference, const core::Image& moving,
 /// convolution, Keys 1981, a = −0.5; edges clamped).
 void correct_drift(core::Image& image, const Shift2& drift_px_per_line);
 
-/// Per-projection drift of a single-frame tilt series from consecutive projections (see the
-/// file comment), gauge: mean over the series = 0; the components not in `mode` are zero.
+/// Per-projection drift of a single-frame tilt series (see the file comment): y from the
+/// projections' y-profiles against their mean, iterated to the fixed point; x (mode kXY) from
+/// consecutive projections. Gauge: mean over the series = 0; components not in `mode` are 0.
 std::vector<Shift2> estimate_series_drift(const core::TiltSeries& series, DriftMode mode,
                                           const DriftParams& params, core::FftPlanCache& ffts);
 

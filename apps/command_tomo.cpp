@@ -64,9 +64,12 @@ void run_tomo(const RunContext& run, inverse::ResireParams p, inverse::Preproces
   writer.write_array<double>("/tomo/r1_history", result.r1_history, {result.r1_history.size()});
   writer.write_array<double>("/tomo/r1_per_projection", result.r1_per_projection,
                              {result.r1_per_projection.size()});
-  std::vector<double> shifts;  // [tilt][2]: (x, y) px applied by preprocess.align
+  std::vector<double> shifts, drifts;  // [tilt][2]: (x, y) applied by preprocess.align, .drift
   for (const auto& s : prep.shift_px) shifts.insert(shifts.end(), s.begin(), s.end());
+  for (const auto& d : prep.drift_px_per_line) drifts.insert(drifts.end(), d.begin(), d.end());
   writer.write_array<double>("/preprocess/shift_px", shifts, {prep.shift_px.size(), 2}, "px");
+  writer.write_array<double>("/preprocess/drift_px_per_line", drifts, {drifts.size() / 2, 2},
+                             "px/line");
   writer.write_array<double>("/geometry/rotation_center_A",
                              std::vector<double>{c.x(), c.y(), c.z()}, {3}, "Å");
   writer.write_provenance(provenance);

@@ -48,6 +48,10 @@ assert np.all(wo["/preprocess/shift_px"][...] == 0)
 # `vitrum stem` scans pixel i at (i + shift)·step: the content moves by −shift, and the
 # alignment, which translates content back, applies +shift. A translation common to all
 # projections only moves the reconstruction and is not recoverable: remove the mean.
+# Threshold 0.5 px RMS (0.4 Å, half an atom's image width here): beyond it RESIRE visibly
+# smears atoms, and the error sources — Poisson noise in the centres of mass and profiles, the
+# linear model's point sampling of ~1 px wide atoms (not an exact translation of the image),
+# the Fourier shift's periodic wrap — stay far below it (measured 0.02 px).
 d = applied - truth
 residual = d - d.mean(axis=0)
 rms = np.sqrt(np.mean(residual ** 2))

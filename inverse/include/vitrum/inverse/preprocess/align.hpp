@@ -11,11 +11,12 @@
 ///    centroid), else up to a tilt-dependent term that makes the reconstruction's frame centred
 ///    on the centre of mass instead.
 ///  - Common line (y): for tilt about y, Σ_x p_θ(x, y) = ∫∫ O dx dz is the same 1D curve for
-///    every θ. Each projection's y-profile is registered (1D cross-correlation, sub-pixel,
-///    registration.hpp) to the mean profile of the series; the common y offset, which the
-///    common line cannot see, is fixed by putting the mean y centre of mass at the image centre.
-///    In mode kCenterOfMass, y is set by each projection's own centre of mass instead (noisier:
-///    it is moved by whatever enters or leaves the field of view).
+///    every θ, provided the object stays inside the field of view at every tilt (a particle;
+///    thin films need a reference region, seed 001, not done here). Each projection's y-profile is
+///    registered (1D cross-correlation, sub-pixel, registration.hpp) to the mean profile of the
+///    series; the common y offset, which the common line cannot see, is fixed by putting the mean y
+///    centre of mass at the image centre. In mode kCenterOfMass, y is set by each projection's own
+///    centre of mass instead (noisier: it is moved by whatever enters or leaves the field of view).
 ///
 /// Centres of mass use max(v − b, 0), b the median of the image's outermost ring of pixels,
 /// so a constant background does not pull them toward the centre. The iteration re-translates
@@ -40,6 +41,7 @@ enum class AlignMode {
   kCenterOfMassCommonLine,  ///< centre of mass in x, common line in y (seed 001, particles)
 };
 
+/// Settings of align_series (seed 001 Methods (4): "repeated … until no further improvement").
 struct AlignParams {
   AlignMode mode = AlignMode::kCenterOfMassCommonLine;
   int max_iterations = 20;          ///< alignment rounds
@@ -49,6 +51,7 @@ struct AlignParams {
   void validate() const;
 };
 
+/// What align_series did.
 struct AlignResult {
   /// (x, y) px by which each projection's content was translated (new(r) = old(r − shift)).
   std::vector<Shift2> shift_px;

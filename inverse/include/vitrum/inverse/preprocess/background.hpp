@@ -30,6 +30,7 @@ enum class BackgroundMode {
   kLaplace,  ///< threshold mask + Laplacian interpolation (seed 001 Methods (3))
 };
 
+/// Settings of the sample mask (seed 001 Methods (3): "a mask slightly larger than the sample").
 struct BackgroundParams {
   double blur_sigma_px = 1.0;        ///< Gaussian blur before thresholding (px; 0: none)
   double threshold_fraction = 0.05;  ///< threshold between the edge median (0) and the max (1)
@@ -38,6 +39,7 @@ struct BackgroundParams {
   void validate() const;
 };
 
+/// What subtract_background estimated for one image.
 struct BackgroundResult {
   core::Image background;          ///< the estimated background B (image units)
   std::vector<std::uint8_t> mask;  ///< 1 inside the (dilated) sample mask, row-major [y][x]

@@ -36,6 +36,7 @@ enum class DriftMode {
   kXY,    ///< both components (x biased at large tilt steps; see the file comment)
 };
 
+/// Settings of the drift estimates (px/line bound, registration grid, fixed-point rounds).
 struct DriftParams {
   RegistrationParams registration;  ///< sub-pixel registration of the image halves
   /// Cap on |d| per component (px/line); a larger estimate is an InputError (a failed
@@ -62,7 +63,9 @@ void correct_drift(core::Image& image, const Shift2& drift_px_per_line);
 
 /// Per-projection drift of a single-frame tilt series (see the file comment): y from the
 /// projections' y-profiles against their mean, iterated to the fixed point; x (mode kXY) from
-/// consecutive projections. Gauge: mean over the series = 0; components not in `mode` are 0.
+/// consecutive projections in the file's order (by tilt, as `vitrum stem` writes them). Gauge:
+/// mean over the series = 0; components not in `mode` are 0. InputError if an estimate exceeds
+/// params.max_px_per_line.
 std::vector<Shift2> estimate_series_drift(const core::TiltSeries& series, DriftMode mode,
                                           const DriftParams& params, core::FftPlanCache& ffts);
 

@@ -22,6 +22,7 @@
 
 namespace vitrum::inverse {
 
+/// Which steps run (each off by default) and their settings; config keys under `preprocess.`.
 struct PreprocessParams {
   DriftMode drift = DriftMode::kNone;
   BackgroundMode background = BackgroundMode::kNone;
@@ -38,6 +39,7 @@ struct PreprocessParams {
   void add_to(core::ParamSet& set, const std::string& prefix = "preprocess.");
 };
 
+/// What preprocess did, one entry per tilt in each vector.
 struct PreprocessResult {
   std::vector<std::string> steps;         ///< the steps run, in order ("drift", …)
   std::vector<Shift2> drift_px_per_line;  ///< drift removed per projection (x, y), px/line

@@ -25,6 +25,7 @@ namespace vitrum::inverse {
 /// (x, y) in pixels.
 using Shift2 = std::array<double, 2>;
 
+/// Settings of the sub-pixel registration (seed 001 Methods (1): 0.05 px steps).
 struct RegistrationParams {
   /// Refinement factor: the peak is located on a grid of 1/upsampling px (20: 0.05 px, seed 001).
   int upsampling = 20;
@@ -56,6 +57,7 @@ void fourier_shift(core::Image& image, const Shift2& shift, core::FftPlanCache& 
 /// 1D Fourier shift of a profile by `shift` px.
 void fourier_shift_profile(std::span<double> profile, double shift, core::FftPlanCache& ffts);
 
+/// The result of average_frames: the registered mean and the registrations.
 struct FrameAverage {
   core::Image average;         ///< the mean of the registered frames, on frame 0's grid
   std::vector<Shift2> shifts;  ///< registration of each frame to frame 0 (frame 0: (0, 0)), px

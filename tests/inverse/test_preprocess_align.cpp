@@ -182,6 +182,35 @@ TEST(Preprocess, BackgroundThenAlignmentOnAnOffsetSeries) {
   EXPECT_LT(res.worst[1], 0.2);
 }
 
+TEST(Preprocess, RecoversSlowAxisDriftFromTheCommonLine) {
+  core::TiltSeries s = projections(13);
+  const std::size_t pixels = kPixels * kPixels;
+  std::vector<double> injected;
+  for (std::size_t t = 0; t < s.tilt_count(); ++t) {
+    core::RngStream rng(9, "test.preprocess.drift", t);
+    const double dy = 0.02 * rng.uniform() - 0.01;  // px/line
+    // Recording with drift d shows line L at L(1 + d): the inverse resampling of correct_drift.
+    core::Image img = s.image(t);
+    correct_drift(img, {0.0, 1.0 / (1.0 + dy) - 1.0});
+    std::copy(img.values().begin(), img.values().end(), s.images.data() + t * pixels);
+    injected.push_back(dy);
+  }
+  double mean = 0.0;
+  for (double d : injected) mean += d / double(injected.size());
+  PreprocessParams p;
+  p.drift = DriftMode::kY;
+  const PreprocessResult r = preprocess(s, p, {}, quiet());
+  EXPECT_EQ(r.steps, (std::vector<std::string>{"drift"}));
+  double rms = 0.0;
+  for (std::size_t t = 0; t < injected.size(); ++t) {
+    EXPECT_EQ(r.drift_px_per_line[t][0], 0.0);
+    rms += std::pow(r.drift_px_per_line[t][1] - (injected[t] - mean), 2) / double(injected.size());
+  }
+  rms = std::sqrt(rms);
+  std::printf("y drift from the common line: error RMS %.5f px/line\n", rms);
+  EXPECT_LT(rms, 0.001);
+}
+
 TEST(Preprocess, RefusesBadInput) {
   const auto message = [](auto&& f) {
     try {

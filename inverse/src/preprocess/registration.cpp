@@ -1,5 +1,6 @@
 #include "vitrum/inverse/preprocess/registration.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <limits>
@@ -102,18 +103,28 @@ Shift2 register_arrays(std::size_t ny, std::size_t nx, std::span<const T> refere
       const Complex gk = g[ky * nx + kx];
       for (std::size_t j = 0; j < mx; ++j) t[ky * mx + j] += gk * ex[kx * mx + j];
     }
-  double best_value = -std::numeric_limits<double>::infinity();
-  Shift2 shift{x0, y0};
+  std::vector<double> fine(my * mx);
+  std::size_t bx = 0, by = 0;
   for (std::size_t jy = 0; jy < my; ++jy)
     for (std::size_t jx = 0; jx < mx; ++jx) {
       Complex sum(0.0, 0.0);
       for (std::size_t ky = 0; ky < ny; ++ky) sum += ey[jy * ny + ky] * t[ky * mx + jx];
-      if (sum.real() > best_value) {
-        best_value = sum.real();
-        shift = {x0 + offset(jx, mx), y0 + offset(jy, my)};
-      }
+      fine[jy * mx + jx] = sum.real();
+      if (fine[jy * mx + jx] > fine[by * mx + bx]) bx = jx, by = jy;
     }
-  return shift;
+  // A parabola through the fine-grid maximum and its two neighbours per axis places the peak
+  // between grid points (the correlation peak is smooth on a 1/u px grid).
+  const auto vertex = [](double minus, double centre, double plus) {
+    const double curvature = minus - 2.0 * centre + plus;
+    return curvature < 0.0 ? std::clamp(0.5 * (minus - plus) / curvature, -0.5, 0.5) : 0.0;
+  };
+  double fx = 0.0, fy = 0.0;
+  if (bx > 0 && bx + 1 < mx)
+    fx = vertex(fine[by * mx + bx - 1], fine[by * mx + bx], fine[by * mx + bx + 1]);
+  if (by > 0 && by + 1 < my)
+    fy = vertex(fine[(by - 1) * mx + bx], fine[by * mx + bx], fine[(by + 1) * mx + bx]);
+  return {x0 + offset(bx, mx) + (mx > 1 ? fx / u : 0.0),
+          y0 + offset(by, my) + (my > 1 ? fy / u : 0.0)};
 }
 
 }  // namespace

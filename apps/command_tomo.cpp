@@ -1,6 +1,7 @@
 // `vitrum tomo --tilts T.h5 --out volume.h5`: a RESIRE reconstruction of a tilt series
-// (inverse/tomo/resire.hpp), written as an EMD volume with its R₁ history, and as an MRC file
-// beside it.
+// (inverse/tomo/resire.hpp), after optional preprocessing (inverse/preprocess/preprocess.hpp,
+// keys `preprocess.*`), written as an EMD volume with its R₁ history and the shifts applied,
+// and as an MRC file beside it.
 
 #include <filesystem>
 
@@ -8,11 +9,27 @@
 #include "vitrum/core/hdf5_file.hpp"
 #include "vitrum/core/io_mrc.hpp"
 #include "vitrum/core/validate.hpp"
+#include "vitrum/inverse/preprocess/preprocess.hpp"
 #include "vitrum/inverse/tomo/resire.hpp"
 
 namespace vitrum::app {
 
-std::string tomo_defaults_toml() { return inverse::ResireParams().params_toml(); }
+namespace {
+
+/// The keys of `vitrum tomo`: RESIRE's, then `preprocess.*`.
+core::ParamSet tomo_params(inverse::ResireParams& p, inverse::PreprocessParams& pre) {
+  core::ParamSet set = p.params();
+  pre.add_to(set);
+  return set;
+}
+
+}  // namespace
+
+std::string tomo_defaults_toml() {
+  inverse::ResireParams p;
+  inverse::PreprocessParams pre;
+  return tomo_params(p, pre).to_toml();
+}
 
 namespace {
 
@@ -31,20 +48,28 @@ core::Vec3 rotation_center(const core::Hdf5Reader& reader, const core::TiltSerie
   return {x, y, x};
 }
 
-void run_tomo(const RunContext& run, const inverse::ResireParams& p,
+void run_tomo(const RunContext& run, inverse::ResireParams p, inverse::PreprocessParams pre,
               const std::filesystem::path& tilts, const std::filesystem::path& out) {
   const core::Hdf5Reader reader(tilts);
-  const core::TiltSeries series = core::read_tilt_series(reader);
+  core::TiltSeries series = core::read_tilt_series(reader);
+  const inverse::PreprocessResult prep =
+      inverse::preprocess(series, pre, run.execution, run.logger);
   const core::Vec3 c = rotation_center(reader, series);
   run.logger.info("rotation centre (" + core::format_number(c.x()) + ", " +
                   core::format_number(c.y()) + ", " + core::format_number(c.z()) + ") Å");
   const inverse::ResireResult result = inverse::resire(series, c, p, run.execution, run.logger);
-  const core::Provenance provenance = run.provenance(p.params_toml());
+  const core::Provenance provenance = run.provenance(tomo_params(p, pre).to_toml());
   core::Hdf5Writer writer(out);
   core::write_volume(writer, result.volume);
   writer.write_array<double>("/tomo/r1_history", result.r1_history, {result.r1_history.size()});
   writer.write_array<double>("/tomo/r1_per_projection", result.r1_per_projection,
                              {result.r1_per_projection.size()});
+  std::vector<double> shifts, drifts;  // [tilt][2]: (x, y) applied by preprocess.align, .drift
+  for (const auto& s : prep.shift_px) shifts.insert(shifts.end(), s.begin(), s.end());
+  for (const auto& d : prep.drift_px_per_line) drifts.insert(drifts.end(), d.begin(), d.end());
+  writer.write_array<double>("/preprocess/shift_px", shifts, {prep.shift_px.size(), 2}, "px");
+  writer.write_array<double>("/preprocess/drift_px_per_line", drifts, {drifts.size() / 2, 2},
+                             "px/line");
   writer.write_array<double>("/geometry/rotation_center_A",
                              std::vector<double>{c.x(), c.y(), c.z()}, {3}, "Å");
   writer.write_provenance(provenance);
@@ -74,9 +99,11 @@ void add_tomo_command(CLI::App& app, const GlobalOptions& global) {
   tomo->callback([&global, tilts, out, config] {
     const RunContext run(global);
     inverse::ResireParams p;
-    p.params().load(config->load());
+    inverse::PreprocessParams pre;
+    tomo_params(p, pre).load(config->load());
     p.validate();
-    run_tomo(run, p, *tilts, *out);
+    pre.validate();
+    run_tomo(run, p, pre, *tilts, *out);
   });
 }
 

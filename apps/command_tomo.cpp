@@ -70,6 +70,12 @@ void run_tomo(const RunContext& run, inverse::ResireParams p, inverse::Preproces
   writer.write_array<double>("/preprocess/shift_px", shifts, {prep.shift_px.size(), 2}, "px");
   writer.write_array<double>("/preprocess/drift_px_per_line", drifts, {drifts.size() / 2, 2},
                              "px/line");
+  if (!prep.noise.empty()) {  // [tilt][3]: α, σ, μ of the Poisson–Gaussian model denoised with
+    std::vector<double> noise;
+    for (const auto& m : prep.noise) noise.insert(noise.end(), {m.alpha, m.sigma, m.offset});
+    writer.write_array<double>("/preprocess/noise_alpha_sigma_offset", noise,
+                               {prep.noise.size(), 3}, "image units");
+  }
   writer.write_array<double>("/geometry/rotation_center_A",
                              std::vector<double>{c.x(), c.y(), c.z()}, {3}, "Å");
   writer.write_provenance(provenance);

@@ -24,39 +24,49 @@ void DenoiseParams::validate() const {
 
 core::ParamSet DenoiseParams::params() {
   core::ParamSet p;
-  p.add_choice("noise.source", noise_source,
+  add_to(p, "");
+  return p;
+}
+
+void DenoiseParams::add_to(core::ParamSet& p, const std::string& prefix) {
+  p.add_choice(prefix + "noise.source", noise_source,
                {{"estimate", NoiseSource::kEstimate}, {"given", NoiseSource::kGiven}},
                "Poisson–Gaussian noise model: estimated per image, or the values below")
-      .add("noise.alpha", noise.alpha, "image units/count",
+      .add(prefix + "noise.alpha", noise.alpha, "image units/count",
            "α: image value of one detected count (0: Gaussian noise only)")
-      .add("noise.sigma", noise.sigma, "image units", "σ of the additive Gaussian noise")
-      .add("noise.offset", noise.offset, "image units", "μ, mean of the additive noise")
-      .add("estimate.bins", estimate.bins, "", "level sets of the mean–variance regression")
-      .add("estimate.ring_px", estimate.ring_px, "px",
+      .add(prefix + "noise.sigma", noise.sigma, "image units", "σ of the additive Gaussian noise")
+      .add(prefix + "noise.offset", noise.offset, "image units", "μ, mean of the additive noise")
+      .add(prefix + "estimate.bins", estimate.bins, "",
+           "level sets of the mean–variance regression")
+      .add(prefix + "estimate.ring_px", estimate.ring_px, "px",
            "ring around each 2×2 block that sorts it into a level set")
-      .add("estimate.min_bin_blocks", estimate.min_bin_blocks, "", "blocks per level set at least")
-      .add("estimate.offset", estimate.offset, "image units",
+      .add(prefix + "estimate.min_bin_blocks", estimate.min_bin_blocks, "",
+           "blocks per level set at least")
+      .add(prefix + "estimate.offset", estimate.offset, "image units",
            "μ assumed by the estimate (the dark level)")
-      .add("bm3d.block_size", bm3d.block_size, "px", "N1, block edge")
-      .add("bm3d.search_window", bm3d.search_window, "px", "N_S, search window edge")
-      .add("bm3d.ht_step", bm3d.ht_step, "px", "step between reference blocks, step 1")
-      .add("bm3d.ht_group_max", bm3d.ht_group_max, "", "N2, largest group, step 1 (power of 2)")
-      .add("bm3d.ht_match", bm3d.ht_match, "σ²", "τ_match, step 1 (per-pixel squared distance)")
-      .add("bm3d.lambda_3d", bm3d.lambda_3d, "σ", "λ_3D, hard threshold")
-      .add("bm3d.wiener_step", bm3d.wiener_step, "px", "step between reference blocks, step 2")
-      .add("bm3d.wiener_group_max", bm3d.wiener_group_max, "",
+      .add(prefix + "bm3d.block_size", bm3d.block_size, "px", "N1, block edge")
+      .add(prefix + "bm3d.search_window", bm3d.search_window, "px", "N_S, search window edge")
+      .add(prefix + "bm3d.ht_step", bm3d.ht_step, "px", "step between reference blocks, step 1")
+      .add(prefix + "bm3d.ht_group_max", bm3d.ht_group_max, "",
+           "N2, largest group, step 1 (power of 2)")
+      .add(prefix + "bm3d.ht_match", bm3d.ht_match, "σ²",
+           "τ_match, step 1 (per-pixel squared distance)")
+      .add(prefix + "bm3d.lambda_3d", bm3d.lambda_3d, "σ", "λ_3D, hard threshold")
+      .add(prefix + "bm3d.wiener_step", bm3d.wiener_step, "px",
+           "step between reference blocks, step 2")
+      .add(prefix + "bm3d.wiener_group_max", bm3d.wiener_group_max, "",
            "N2, largest group, step 2 (power of 2)")
-      .add("bm3d.wiener_match", bm3d.wiener_match, "σ²", "τ_match, step 2")
-      .add("bm3d.kaiser_beta", bm3d.kaiser_beta, "", "β of the Kaiser aggregation window")
-      .add_choice("bm3d.steps", bm3d.steps,
+      .add(prefix + "bm3d.wiener_match", bm3d.wiener_match, "σ²", "τ_match, step 2")
+      .add(prefix + "bm3d.kaiser_beta", bm3d.kaiser_beta, "", "β of the Kaiser aggregation window")
+      .add_choice(prefix + "bm3d.steps", bm3d.steps,
                   {{"both", Bm3dSteps::kBoth}, {"hard_threshold", Bm3dSteps::kHardThreshold}},
                   "BM3D steps to run")
-      .add("sigma_scale", sigma_scale, "", "σ assumed by BM3D after the GAT (1: stabilised)")
+      .add(prefix + "sigma_scale", sigma_scale, "",
+           "σ assumed by BM3D after the GAT (1: stabilised)")
       .add_choice(
-          "inverse", inverse,
+          prefix + "inverse", inverse,
           {{"exact_unbiased", GatInverse::kExactUnbiased}, {"algebraic", GatInverse::kAlgebraic}},
           "inverse of the generalised Anscombe transform");
-  return p;
 }
 
 core::Image denoise_bm3d(const core::Image& image, const NoiseModel& noise,

@@ -13,6 +13,7 @@ void PreprocessParams::validate() const {
   drift_params.validate();
   background_params.validate();
   align_params.validate();
+  denoise_params.validate();
 }
 
 void PreprocessParams::add_to(core::ParamSet& set, const std::string& prefix) {
@@ -23,6 +24,10 @@ void PreprocessParams::add_to(core::ParamSet& set, const std::string& prefix) {
                  "stretch along the tilt axis, unbiased; xy: also the shear, biased by the tilt)")
       .add(p + "drift_max_px_per_line", drift_params.max_px_per_line, "px/line",
            "largest drift accepted (a larger estimate is an error)")
+      .add_choice(p + "denoise", denoise,
+                  {{"none", DenoiseMode::kNone}, {"bm3d", DenoiseMode::kBm3d}},
+                  "denoising: BM3D after a generalised Anscombe transform, exact unbiased "
+                  "inverse (seed 001; settings under denoising.)")
       .add_choice(p + "background", background,
                   {{"none", BackgroundMode::kNone}, {"laplace", BackgroundMode::kLaplace}},
                   "background subtraction: threshold mask + Laplacian interpolation (seed 001)")
@@ -42,6 +47,7 @@ void PreprocessParams::add_to(core::ParamSet& set, const std::string& prefix) {
            "stop when no shift changes by more than this")
       .add(p + "registration_upsampling", registration.upsampling, "",
            "sub-pixel registration grid 1/upsampling px (20: 0.05 px, seed 001)");
+  denoise_params.add_to(set, p + "denoising.");
 }
 
 PreprocessResult preprocess(core::TiltSeries& series, const PreprocessParams& params,
@@ -81,7 +87,18 @@ PreprocessResult preprocess(core::TiltSeries& series, const PreprocessParams& pa
                 " px/line (relative to the series mean)");
   }
 
-  // (2) Denoising (BM3D, seed 001 Methods (2)) belongs here, between drift and background.
+  // (2) Denoising (BM3D after the generalised Anscombe transform; seed 001 Methods).
+  if (params.denoise == DenoiseMode::kBm3d) {
+    r.noise = denoise_series(series, params.denoise_params, ctx, logger);
+    double alpha = 0.0, sigma = 0.0;
+    for (const NoiseModel& m : r.noise) {
+      alpha += m.alpha / static_cast<double>(n);
+      sigma += m.sigma / static_cast<double>(n);
+    }
+    r.steps.emplace_back("denoise");
+    logger.info("preprocess: BM3D denoising, mean noise model α = " + core::format_number(alpha) +
+                ", σ = " + core::format_number(sigma) + " (image units)");
+  }
 
   // (3) Background.
   if (params.background == BackgroundMode::kLaplace) {

@@ -173,6 +173,8 @@ struct DenoiseParams {
 
   void validate() const;
   core::ParamSet params();
+  /// Binds every field to a key under `prefix` in `set` (params() uses the empty prefix).
+  void add_to(core::ParamSet& set, const std::string& prefix);
   std::string params_toml() const { return DenoiseParams(*this).params().to_toml(); }
 };
 

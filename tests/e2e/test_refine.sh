@@ -45,8 +45,9 @@ expect 0 "" -- "$vitrum" --quiet trace --volume volume.h5 --tilts tilts.h5 --out
 cmp -s <(tail -n +3 off.xyz) <(tail -n +3 traced.xyz) && ok || bad "refine.enabled=false changed the model"
 
 # One-to-one matching (mutual nearest neighbours within 1 Å). Thresholds: recall and precision
-# ≥ 95 % as for tracing; each refined RMSD ≤ the traced RMSD + 2 pm (refinement must not make
-# the model worse; measured it makes it better), R₁ falls, every move ≤ 1 Å (PHYSICS.md §4).
+# ≥ 95 % as for tracing; each refined RMSD ≤ the traced RMSD (refinement must not make the
+# model worse; measured, it makes it better by 1–2 pm), R₁ falls, every move ≤ 1 Å
+# (PHYSICS.md §4).
 # Measured (seed 2026): traced 0.034 Å; refined 0.022 Å with the f_e profile (R₁ 0.233 →
 # 0.230), 0.014 Å with plain Gaussians (R₁ 0.125 → 0.121, B = 11.8 Å², σ = 0.40 Å as
 # simulated). R₁ barely falls because it is dominated by the shot noise; the f_e profile's
@@ -74,7 +75,7 @@ def score(path):
     return rmsd
 traced = score(sys.argv[2])
 for path in sys.argv[3:5]:
-    assert score(path) <= traced + 0.02, path
+    assert score(path) <= traced, path
 f = h5py.File(sys.argv[3], "r")
 r1 = f["/refine/r1_history"][...]
 move = f["/refine/move_A"][...]

@@ -329,20 +329,19 @@ void check_inputs(const core::TiltSeries& series, const core::Vec3& center_A,
   }
 }
 
-/// Golden-section search of B over [b_min, b_max] at `positions`, the amplitudes solved at
-/// every trial; leaves the refiner at the best B and returns it.
-double fit_b(Refiner& refiner, const std::vector<core::Vec3>& positions,
-             const RefineParams& params) {
+/// Golden-section search of B over [lo, hi] at `positions` in `steps` steps, the amplitudes
+/// solved at every trial; leaves the refiner at the best B and returns it.
+double fit_b(Refiner& refiner, const std::vector<core::Vec3>& positions, double lo, double hi,
+             int steps) {
   const auto cost_at = [&](double b) {
     refiner.model().b_A2 = b;
     return refiner.evaluate(positions).sse;
   };
-  double lo = params.b_min_A2, hi = params.b_max_A2;
-  if (hi > lo && params.b_search_steps > 0) {
+  if (hi > lo && steps > 0) {
     const double g = (std::sqrt(5.0) - 1.0) / 2.0;
     double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
     double f1 = cost_at(x1), f2 = cost_at(x2);
-    for (int s = 0; s < params.b_search_steps; ++s) {
+    for (int s = 0; s < steps; ++s) {
       if (f1 <= f2) {
         hi = x2, x2 = x1, f2 = f1;
         x1 = hi - g * (hi - lo), f1 = cost_at(x1);
@@ -387,7 +386,7 @@ RefineResult refine_positions(const core::TiltSeries& series, const core::Vec3& 
   Refiner refiner(series, center_A, types, model, ctx);
 
   // 1. B (and the amplitudes) at the traced positions.
-  double b = fit_b(refiner, positions_A, params);
+  double b = fit_b(refiner, positions_A, params.b_min_A2, params.b_max_A2, params.b_search_steps);
   Evaluation current = refiner.evaluate(positions_A);
   if (b - params.b_min_A2 < 1e-3 * (params.b_max_A2 - params.b_min_A2) &&
       params.b_max_A2 > params.b_min_A2)
@@ -408,12 +407,16 @@ RefineResult refine_positions(const core::TiltSeries& series, const core::Vec3& 
   std::vector<core::Vec3> positions = positions_A;
   const double max_step_A = params.max_step_px * pixel_A;
   core::Progress progress(logger, "refine", static_cast<std::size_t>(params.iterations));
+  // B fitted at the traced positions absorbs their errors (a wider σ); it is refitted every
+  // b_refit_interval accepted moves, and once more when the positions converge at a stale B.
+  int updates = 0, fitted_at = 0;  // accepted moves, and their count at the last fit of B
+  bool refit_now = false;
   for (int it = 1; it <= params.iterations; ++it) {
-    if (params.b_refit_interval > 0 && it > 1 && (it - 1) % params.b_refit_interval == 0) {
-      // B fitted at the traced positions absorbs their errors (a wider σ); refit it as the
-      // positions improve.
-      b = fit_b(refiner, positions, params);
+    if (params.b_refit_interval > 0 &&
+        (refit_now || updates - fitted_at >= params.b_refit_interval)) {
+      b = fit_b(refiner, positions, params.b_min_A2, params.b_max_A2, params.b_search_steps);
       current = refiner.evaluate(positions);
+      fitted_at = updates, refit_now = false;
     }
     const std::vector<core::Vec3> step = refiner.steps(positions, params.damping, max_step_A);
     bool accepted = false;
@@ -437,18 +440,27 @@ RefineResult refine_positions(const core::TiltSeries& series, const core::Vec3& 
       }
     }
     progress.advance();
+    const bool stale_b = params.b_refit_interval > 0 && updates + (accepted ? 1 : 0) > fitted_at;
     if (!accepted) {
       refiner.evaluate(positions);  // the model and residual of the kept positions
+      if (stale_b) {
+        refit_now = true;
+        continue;
+      }
       logger.info("refine: iteration " + std::to_string(it) + " did not lower the error; stopping");
       break;
     }
+    ++updates;
     result.iterations_run = it;
     result.r1_history.push_back(current.r1);
     if (it % params.report_interval == 0 || it == params.iterations)
       logger.info("refine iteration " + std::to_string(it) +
                   ": R₁ = " + core::format_number(current.r1) + ", largest move " +
                   core::format_number(largest) + " Å");
-    if (largest < params.tolerance_A) break;
+    if (largest < params.tolerance_A) {
+      if (!stale_b) break;
+      refit_now = true;
+    }
   }
   progress.finish();
 

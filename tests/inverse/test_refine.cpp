@@ -203,6 +203,28 @@ TEST(Refine, GaussianProfileRecoversPositions) {
   EXPECT_LT(rms_error(r.positions_A, prob.truth), 0.05);
 }
 
+// Two types (Pd and Pt profiles, amplitudes 1 and 2.5): the per-type least-squares heights
+// and the positions of both come back.
+TEST(Refine, TwoTypesRecoverHeightsAndPositions) {
+  RefineParams p;
+  p.type_Z = {{46}, {78}};
+  p.iterations = 40;
+  Problem prob(p);
+  for (std::size_t k = 0; k < prob.types.size(); ++k) prob.types[k] = int(k % 2);
+  prob.model.amplitude = {1.0, 2.5};
+  prob.model.profile = {scattering_profile({46}, p.scattering, 0.5 / kPixel),
+                        scattering_profile({78}, p.scattering, 0.5 / kPixel)};
+  render_projections(prob.model, prob.truth, prob.types, kCenter, prob.series, kSerial);
+  const auto start = perturbed(prob.truth, 0.3);
+  const RefineResult r =
+      refine_positions(prob.series, kCenter, start, prob.types, p, kSerial, quiet());
+  EXPECT_LT(rms_error(r.positions_A, prob.truth), 0.005);
+  ASSERT_EQ(r.model.amplitude.size(), 2u);
+  EXPECT_NEAR(r.model.amplitude[0], 1.0, 1e-2);
+  EXPECT_NEAR(r.model.amplitude[1], 2.5, 2.5e-2);
+  EXPECT_NEAR(r.b_A2, 1.5, 0.01);
+}
+
 TEST(Refine, TotalMoveIsBounded) {
   RefineParams p = ta_params();
   p.max_move_A = 0.15;

@@ -386,7 +386,8 @@ RefineResult refine_positions(const core::TiltSeries& series, const core::Vec3& 
   Refiner refiner(series, center_A, types, model, ctx);
 
   // 1. B (and the amplitudes) at the traced positions.
-  double b = fit_b(refiner, positions_A, params.b_min_A2, params.b_max_A2, params.b_search_steps);
+  const double b =
+      fit_b(refiner, positions_A, params.b_min_A2, params.b_max_A2, params.b_search_steps);
   Evaluation current = refiner.evaluate(positions_A);
   if (b - params.b_min_A2 < 1e-3 * (params.b_max_A2 - params.b_min_A2) &&
       params.b_max_A2 > params.b_min_A2)
@@ -414,7 +415,10 @@ RefineResult refine_positions(const core::TiltSeries& series, const core::Vec3& 
   for (int it = 1; it <= params.iterations; ++it) {
     if (params.b_refit_interval > 0 &&
         (refit_now || updates - fitted_at >= params.b_refit_interval)) {
-      b = fit_b(refiner, positions, params.b_min_A2, params.b_max_A2, params.b_search_steps);
+      const double refit =
+          fit_b(refiner, positions, params.b_min_A2, params.b_max_A2, params.b_search_steps);
+      logger.debug("refine: B refitted at iteration " + std::to_string(it) + ": " +
+                   core::format_number(refit) + " Å²");
       current = refiner.evaluate(positions);
       fitted_at = updates, refit_now = false;
     }

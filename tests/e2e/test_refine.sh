@@ -81,8 +81,8 @@ r1 = f["/refine/r1_history"][...]
 move = f["/refine/move_A"][...]
 b = f["/refine/b_A2"][...]
 n = f["/atoms/positions"].shape[0]
-print("R1 %.4f -> %.4f in %d iterations; B %.3f A^2; largest move %.4f A"
-      % (r1[0], r1[-1], len(r1) - 1, b[0], move.max()))
+print("R1 %.4f -> %.4f (%d entries); B %.3f A^2; largest move %.4f A"
+      % (r1[0], r1[-1], len(r1), b[0], move.max()))
 assert r1[-1] < r1[0] and len(r1) >= 2
 assert move.shape == (n,) and (move <= 1.0 + 1e-9).all() and move.max() > 0
 assert b.shape == (1,) and 0 <= b[0] <= 40

@@ -467,6 +467,8 @@ RefineResult refine_positions(const core::TiltSeries& series, const core::Vec3& 
     }
   }
   progress.finish();
+  // A refit of B after the last accepted move changes the model without an iteration entry.
+  if (current.r1 != result.r1_history.back()) result.r1_history.push_back(current.r1);
 
   result.positions_A = positions;
   result.model = refiner.model();

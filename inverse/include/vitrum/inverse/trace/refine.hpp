@@ -145,7 +145,8 @@ struct RefineResult {
   double b_A2 = 0.0;                    ///< fitted B (Å²)
   std::vector<double> heights;          ///< h_t per type (data units / Å)
   /// R₁ over all projections: [0] at the traced positions (after fitting B and the
-  /// amplitudes), then after each position iteration.
+  /// amplitudes), then after each accepted position iteration, and last the final model's
+  /// if a refit of B changed it after the last iteration.
   std::vector<double> r1_history;
   std::vector<double> move_A;  ///< per atom: |refined − traced| (Å)
   int iterations_run = 0;      ///< position iterations done (≤ params.iterations)

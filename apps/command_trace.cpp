@@ -1,15 +1,21 @@
 // `vitrum trace --volume V.h5 [--tilts T.h5] --out traced.xyz`: the atoms of a reconstruction
-// (inverse/trace/trace.hpp), written as a model with species mapped from the traced types,
-// as extended XYZ or as HDF5 with a `/trace` group of intensities and stage counts.
+// (inverse/trace/trace.hpp), with --tilts refined against the tilt series
+// (inverse/trace/refine.hpp), written as a model with species mapped from the traced types,
+// as extended XYZ or as HDF5 with a `/trace` group of intensities and stage counts (and a
+// `/refine` group).
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "cli.hpp"
 #include "vitrum/core/elements.hpp"
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/hdf5_file.hpp"
 #include "vitrum/core/io_atoms.hpp"
+#include "vitrum/core/projector.hpp"
 #include "vitrum/core/validate.hpp"
+#include "vitrum/inverse/trace/refine.hpp"
 #include "vitrum/inverse/trace/trace.hpp"
 
 namespace vitrum::app {
@@ -22,14 +28,18 @@ struct TraceCommandParams {
   /// One element per type, lightest (weakest) first: ["Ta"], or ["Co", "Pd", "Pt"].
   std::vector<std::string> species{"Ta"};
   std::string corrections_file;  ///< manual corrections to replay ("" for none)
+  bool refine_enabled = true;    ///< refine positions against --tilts when it is given
+  inverse::RefineParams refine;  ///< type_Z is filled from `species`
 
   core::ParamSet params() {
     core::ParamSet p = trace.params();
     p.add("species", species, "",
           "element of each type, weakest integrated intensity first (one per classify.types)")
         .add("corrections.file", corrections_file, "",
-             "manual corrections to replay, one per line: add x y z [type] | remove x y z (Å)");
-    return p;
+             "manual corrections to replay, one per line: add x y z [type] | remove x y z (Å)")
+        .add("refine.enabled", refine_enabled, "",
+             "with --tilts: refine the positions against the tilt series");
+    return refine.add_to(p, "refine.");
   }
   std::string params_toml() const { return TraceCommandParams(*this).params().to_toml(); }
 
@@ -41,6 +51,10 @@ struct TraceCommandParams {
                        " elements but classify.types = " + std::to_string(trace.types) +
                        "; give one element per type, weakest first");
     for (const std::string& s : species) core::element(s);
+    inverse::RefineParams r = refine;
+    r.type_Z.clear();
+    for (const std::string& s : species) r.type_Z.push_back({core::element(s).Z});
+    r.validate();
   }
 };
 
@@ -60,7 +74,8 @@ core::AtomicModel traced_model(const inverse::TraceResult& r, const core::Volume
 }
 
 void write_h5(const std::filesystem::path& out, const core::AtomicModel& model,
-              const inverse::TraceResult& r, const core::Provenance& provenance) {
+              const inverse::TraceResult& r, const inverse::RefineResult* refined,
+              const core::Provenance& provenance) {
   core::Hdf5Writer writer(out);
   core::write_atoms_group(writer, model);
   const std::size_t n = r.positions_A.size();
@@ -85,8 +100,65 @@ void write_h5(const std::filesystem::path& out, const core::AtomicModel& model,
     writer.write_attribute("/trace", name, static_cast<double>(value));
   writer.write_attribute("/trace", "threshold", r.threshold);
   writer.write_attribute("/trace", "upsampled_voxel_A", r.upsampled_voxel_A);
+  if (refined) {
+    writer.write_array<double>("/refine/r1_history", refined->r1_history,
+                               {refined->r1_history.size()});
+    writer.write_array<double>("/refine/b_A2", std::vector<double>{refined->b_A2}, {1}, "Å²");
+    writer.write_array<double>("/refine/move_A", refined->move_A, {n}, "Å");
+    writer.write_array<double>("/refine/height", refined->heights, {refined->heights.size()},
+                               "data units/Å");
+  }
   writer.write_provenance(provenance);
   writer.commit();
+}
+
+/// The tilt series to refine against and its rotation centre: the series'
+/// `/geometry/rotation_center_A`, else the volume's (`vitrum tomo` writes it), else the
+/// volume's centre (RESIRE centres its box on it).
+struct RefineInput {
+  core::TiltSeries series;
+  core::Vec3 center_A = core::Vec3::Zero();
+};
+
+RefineInput read_refine_input(const std::filesystem::path& tilts, const core::Volume& volume,
+                              const std::filesystem::path& volume_path) {
+  const core::Hdf5Reader reader(tilts), volume_reader(volume_path);
+  RefineInput in{core::read_tilt_series(reader), core::volume_center(volume)};
+  const std::string key = "/geometry/rotation_center_A";
+  const core::Hdf5Reader* source =
+      reader.has(key) ? &reader : (volume_reader.has(key) ? &volume_reader : nullptr);
+  if (source) {
+    const auto v = source->read_array<double>(key, {3});
+    in.center_A = {v.values[0], v.values[1], v.values[2]};
+  }
+  return in;
+}
+
+/// Refines the traced positions against the tilt series (replacing them in `traced`).
+inverse::RefineResult refine(const RunContext& run, const TraceCommandParams& p,
+                             const RefineInput& in, const std::filesystem::path& tilts,
+                             inverse::TraceResult& traced) {
+  const core::TiltSeries& series = in.series;
+  const core::Vec3& c = in.center_A;
+  inverse::RefineParams rp = p.refine;
+  rp.type_Z.clear();
+  for (const std::string& s : p.species) rp.type_Z.push_back({core::element(s).Z});
+  inverse::RefineResult r;
+  try {
+    r = inverse::refine_positions(series, c, traced.positions_A, traced.types, rp, run.execution,
+                                  run.logger);
+  } catch (const InputError& e) {
+    throw InputError(e.what(), e.where().empty() ? tilts.string() : e.where());
+  }
+  traced.positions_A = r.positions_A;
+  double largest = 0;
+  for (double m : r.move_A) largest = std::max(largest, m);
+  run.logger.info("refined against " + std::to_string(series.tilt_count()) + " projections: R₁ " +
+                  core::format_number(r.r1_history.front()) + " → " +
+                  core::format_number(r.r1_history.back()) +
+                  ", B = " + core::format_number(r.b_A2) + " Å², largest move " +
+                  core::format_number(largest) + " Å");
+  return r;
 }
 
 void run_trace(const RunContext& run, const TraceCommandParams& p,
@@ -95,13 +167,14 @@ void run_trace(const RunContext& run, const TraceCommandParams& p,
   const auto format = core::atom_file_format(out);
   if (format == core::AtomFileFormat::kLammpsData)
     throw InputError("--out must be .xyz/.extxyz or .h5/.hdf5, got " + out.string());
-  if (!tilts.empty())
-    run.logger.info("--tilts " + tilts +
-                    ": reserved for position refinement, which vitrum trace does not do yet");
   const std::vector<inverse::ManualCorrection> corrections =
       p.corrections_file.empty() ? std::vector<inverse::ManualCorrection>{}
                                  : inverse::read_corrections(p.corrections_file);
   const core::Volume volume = core::read_volume(core::Hdf5Reader(volume_path));
+  // Read the series before tracing, so that a bad file fails fast.
+  std::optional<RefineInput> refine_input;
+  if (!tilts.empty() && p.refine_enabled)
+    refine_input = read_refine_input(tilts, volume, volume_path);
   inverse::TraceResult result;
   try {
     result = inverse::trace_atoms(inverse::VolumeView(volume), p.trace, corrections, run.execution,
@@ -110,10 +183,12 @@ void run_trace(const RunContext& run, const TraceCommandParams& p,
     // Name the file when the problem is its content (an empty volume, NaN voxels).
     throw InputError(e.what(), e.where().empty() ? volume_path.string() : e.where());
   }
+  std::optional<inverse::RefineResult> refined;
+  if (refine_input) refined = refine(run, p, *refine_input, tilts, result);
   const core::AtomicModel model = traced_model(result, volume, p.species);
   const core::Provenance provenance = run.provenance(p.params_toml());
   if (format == core::AtomFileFormat::kHdf5)
-    write_h5(out, model, result, provenance);
+    write_h5(out, model, result, refined ? &*refined : nullptr, provenance);
   else
     core::write_atoms(out, model, provenance);
   std::string per_type;
@@ -142,8 +217,8 @@ void add_trace_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::ExistingFile);
   trace
       ->add_option("--tilts", *tilts,
-                   "tilt series (.h5); reserved for position refinement against the "
-                   "projections, not yet implemented (accepted and ignored)")
+                   "tilt series (.h5): refine the traced positions against it "
+                   "(refine.* keys; /refine group in .h5 output)")
       ->check(CLI::ExistingFile);
   trace
       ->add_option("--out", *out,

@@ -23,7 +23,7 @@
 ///
 /// Positions are in Å in the volume's frame: voxel (i_z, i_y, i_x) is at origin + i·sampling,
 /// the coordinates of the EMD dims `vitrum tomo` writes. Position refinement against the tilt
-/// series (PHYSICS.md §4, last step) is not part of this stage.
+/// series (PHYSICS.md §4, last step) is a separate stage: trace/refine.hpp.
 
 #include <array>
 #include <cstddef>

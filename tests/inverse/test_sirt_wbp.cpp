@@ -164,7 +164,7 @@ TEST(Wbp, RecoversTheIntegralPeakAndPositionOfAGaussianBlob) {
     std::printf("WBP filter %d: integral near %g, whole box %g (truth %g), peak %g (truth 1)\n",
                 int(f), near * h3, sum_of(r.volume) * h3, integral, double(peak));
     EXPECT_EQ(argmax(r.volume), (std::array<std::size_t, 3>{12, 19, 21})) << int(f);
-    // Measured 0.04 % (Ram-Lak) to 0.3 % (Hann) low: every window passes the DC unchanged.
+    // Measured +0.04 % (Ram-Lak) to −0.3 % (Hann): every window passes the DC unchanged.
     EXPECT_NEAR(near * h3 / integral, 1.0, 0.01) << int(f);
     EXPECT_NEAR(sum_of(r.volume) * h3 / integral, 1.0, 0.08) << int(f);
     // The peak is lowered by the two bilinear interpolations (projection splat, back-projection

@@ -1,7 +1,8 @@
-// `vitrum tomo --tilts T.h5 --out volume.h5`: a RESIRE reconstruction of a tilt series
-// (inverse/tomo/resire.hpp), after optional preprocessing (inverse/preprocess/preprocess.hpp,
-// keys `preprocess.*`), written as an EMD volume with its R₁ history and the shifts applied,
-// and as an MRC file beside it.
+// `vitrum tomo --tilts T.h5 --out volume.h5`: a reconstruction of a tilt series by RESIRE, SIRT
+// or WBP, optionally after angle refinement (inverse/tomo/reconstruct.hpp), after optional
+// preprocessing (inverse/preprocess/preprocess.hpp, keys `preprocess.*`), written as an EMD
+// volume with its R₁ history, the preprocessing applied (and refined angles), and as an MRC
+// file beside it.
 
 #include <filesystem>
 
@@ -10,14 +11,14 @@
 #include "vitrum/core/io_mrc.hpp"
 #include "vitrum/core/validate.hpp"
 #include "vitrum/inverse/preprocess/preprocess.hpp"
-#include "vitrum/inverse/tomo/resire.hpp"
+#include "vitrum/inverse/tomo/reconstruct.hpp"
 
 namespace vitrum::app {
 
 namespace {
 
-/// The keys of `vitrum tomo`: RESIRE's, then `preprocess.*`.
-core::ParamSet tomo_params(inverse::ResireParams& p, inverse::PreprocessParams& pre) {
+/// The keys of `vitrum tomo`: the reconstruction's, then `preprocess.*`.
+core::ParamSet tomo_params(inverse::TomoParams& p, inverse::PreprocessParams& pre) {
   core::ParamSet set = p.params();
   pre.add_to(set);
   return set;
@@ -26,7 +27,7 @@ core::ParamSet tomo_params(inverse::ResireParams& p, inverse::PreprocessParams& 
 }  // namespace
 
 std::string tomo_defaults_toml() {
-  inverse::ResireParams p;
+  inverse::TomoParams p;
   inverse::PreprocessParams pre;
   return tomo_params(p, pre).to_toml();
 }
@@ -48,7 +49,14 @@ core::Vec3 rotation_center(const core::Hdf5Reader& reader, const core::TiltSerie
   return {x, y, x};
 }
 
-void run_tomo(const RunContext& run, inverse::ResireParams p, inverse::PreprocessParams pre,
+/// (φ, θ, ψ) triplets as a flat row-major [n][3] array.
+std::vector<double> flatten(const std::vector<std::array<double, 3>>& rows) {
+  std::vector<double> out;
+  for (const auto& r : rows) out.insert(out.end(), r.begin(), r.end());
+  return out;
+}
+
+void run_tomo(const RunContext& run, inverse::TomoParams p, inverse::PreprocessParams pre,
               const std::filesystem::path& tilts, const std::filesystem::path& out) {
   const core::Hdf5Reader reader(tilts);
   core::TiltSeries series = core::read_tilt_series(reader);
@@ -57,7 +65,7 @@ void run_tomo(const RunContext& run, inverse::ResireParams p, inverse::Preproces
   const core::Vec3 c = rotation_center(reader, series);
   run.logger.info("rotation centre (" + core::format_number(c.x()) + ", " +
                   core::format_number(c.y()) + ", " + core::format_number(c.z()) + ") Å");
-  const inverse::ResireResult result = inverse::resire(series, c, p, run.execution, run.logger);
+  const inverse::TomoResult result = inverse::reconstruct(series, c, p, run.execution, run.logger);
   const core::Provenance provenance = run.provenance(tomo_params(p, pre).to_toml());
   core::Hdf5Writer writer(out);
   core::write_volume(writer, result.volume);
@@ -76,6 +84,13 @@ void run_tomo(const RunContext& run, inverse::ResireParams p, inverse::Preproces
     writer.write_array<double>("/preprocess/noise_alpha_sigma_offset", noise,
                                {prep.noise.size(), 3}, "image units");
   }
+  writer.write_attribute("/tomo", "method", inverse::to_string(p.method));
+  if (!result.euler_offset_deg.empty()) {
+    const std::size_t n = result.euler_deg.size();
+    writer.write_array<double>("/tomo/euler_refined_deg", flatten(result.euler_deg), {n, 3}, "deg");
+    writer.write_array<double>("/tomo/euler_offset_deg", flatten(result.euler_offset_deg), {n, 3},
+                               "deg");
+  }
   writer.write_array<double>("/geometry/rotation_center_A",
                              std::vector<double>{c.x(), c.y(), c.z()}, {3}, "Å");
   writer.write_provenance(provenance);
@@ -92,7 +107,8 @@ void run_tomo(const RunContext& run, inverse::ResireParams p, inverse::Preproces
 }  // namespace
 
 void add_tomo_command(CLI::App& app, const GlobalOptions& global) {
-  CLI::App* tomo = app.add_subcommand("tomo", "reconstruct a volume from a tilt series (RESIRE)");
+  CLI::App* tomo =
+      app.add_subcommand("tomo", "reconstruct a volume from a tilt series (RESIRE, SIRT, WBP)");
   auto tilts = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto config = std::make_shared<ConfigOptions>();
@@ -104,7 +120,7 @@ void add_tomo_command(CLI::App& app, const GlobalOptions& global) {
   config->add_to(*tomo);
   tomo->callback([&global, tilts, out, config] {
     const RunContext run(global);
-    inverse::ResireParams p;
+    inverse::TomoParams p;
     inverse::PreprocessParams pre;
     tomo_params(p, pre).load(config->load());
     p.validate();

@@ -14,7 +14,7 @@ packages=(
   # interoperability tests: other tools read what vitrum writes (never a runtime dependency)
   python3-ase python3-h5py python3-numpy python3-mrcfile
   # peer tools run side by side in tests and benchmarks (never a runtime dependency)
-  voro++ lammps
+  voro++ lammps python3-skimage
 )
 
 missing=()

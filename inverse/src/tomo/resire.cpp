@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
+#include "tomo/series_checks.hpp"
 #include "vitrum/core/error.hpp"
 #include "vitrum/core/projector.hpp"
 #include "vitrum/core/validate.hpp"
@@ -35,8 +37,17 @@ core::ParamSet ResireParams::params() {
   return p;
 }
 
-core::Volume resire_volume(const core::TiltSeries& series, const core::Vec3& center_A,
-                           const ResireParams& params) {
+namespace {
+
+/// The box resire_volume makes: edge n, voxel h, origin (z, y, x), without allocating it.
+struct Box {
+  std::size_t n;
+  double h;
+  core::Volume::Coords origin;
+};
+
+Box reconstruction_box(const core::TiltSeries& series, const core::Vec3& center_A,
+                       const ResireParams& params) {
   const auto& s = series.images.sampling();
   const double h = params.voxel_A > 0.0 ? params.voxel_A : s[2];
   const std::size_t n =
@@ -45,72 +56,42 @@ core::Volume resire_volume(const core::TiltSeries& series, const core::Vec3& cen
           : static_cast<std::size_t>(
                 std::max(1.0, std::round(static_cast<double>(series.images.extent(2)) * s[2] / h)));
   const double half = 0.5 * static_cast<double>(n - 1) * h;
-  return core::Volume({n, n, n}, core::Volume::filled(h),
-                      {center_A.z() - half, center_A.y() - half, center_A.x() - half});
-}
-
-namespace {
-
-void check_series(const core::TiltSeries& series) {
-  series.validate();
-  if (series.tilt_count() == 0 || series.images.extent(1) == 0 || series.images.extent(2) == 0)
-    throw InputError("the tilt series is empty");
-  for (float v : series.images.values())
-    if (!std::isfinite(v)) throw InputError("the tilt series has a non-finite value");
-}
-
-/// R₁,θ = Σ|r_θ| / Σ|b_θ| for every projection (sums in double, in pixel order).
-std::vector<double> r1_per_projection(const core::TiltSeries& residual,
-                                      const std::vector<double>& b_norm) {
-  const std::size_t n_pix = residual.images.extent(1) * residual.images.extent(2);
-  std::vector<double> r1(residual.tilt_count());
-  for (std::size_t t = 0; t < r1.size(); ++t) {
-    const float* r = residual.images.data() + t * n_pix;
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n_pix; ++i) sum += std::abs(static_cast<double>(r[i]));
-    r1[t] = sum / b_norm[t];
-  }
-  return r1;
-}
-
-double mean(const std::vector<double>& v) {
-  double s = 0.0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
-
-/// residual = Π O − b for every tilt.
-void residual_of(const core::Volume& volume, const core::TiltSeries& series,
-                 const core::Vec3& center_A, const core::ProjectorParams& projector,
-                 const core::ExecutionContext& ctx, core::TiltSeries& residual) {
-  core::project_series(volume, center_A, residual, projector, ctx);
-  float* r = residual.images.data();
-  const float* b = series.images.data();
-  core::parallel_for(ctx, 0, residual.images.size(), [&](std::size_t i) { r[i] -= b[i]; });
+  return {n, h, {center_A.z() - half, center_A.y() - half, center_A.x() - half}};
 }
 
 }  // namespace
+
+core::Volume resire_volume(const core::TiltSeries& series, const core::Vec3& center_A,
+                           const ResireParams& params) {
+  const Box b = reconstruction_box(series, center_A, params);
+  return core::Volume({b.n, b.n, b.n}, core::Volume::filled(b.h), b.origin);
+}
 
 ResireResult resire(const core::TiltSeries& series, const core::Vec3& center_A,
                     const ResireParams& params, const core::ExecutionContext& ctx,
                     const core::Logger& logger) {
   params.validate();
-  check_series(series);
+  return resire(series, center_A, params, ctx, logger, resire_volume(series, center_A, params));
+}
+
+ResireResult resire(const core::TiltSeries& series, const core::Vec3& center_A,
+                    const ResireParams& params, const core::ExecutionContext& ctx,
+                    const core::Logger& logger, core::Volume start) {
+  using detail::mean;
+  using detail::r1_per_projection;
+  using detail::residual_of;
+  params.validate();
+  detail::check_series(series);
   if (!center_A.allFinite()) throw InputError("the rotation centre is not finite");
   const std::size_t n_tilt = series.tilt_count();
-  const std::size_t n_pix = series.images.extent(1) * series.images.extent(2);
-  std::vector<double> b_norm(n_tilt);
-  for (std::size_t t = 0; t < n_tilt; ++t) {
-    const float* b = series.images.data() + t * n_pix;
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n_pix; ++i) sum += std::abs(static_cast<double>(b[i]));
-    if (!(sum > 0.0))
-      throw InputError("projection " + std::to_string(t) + " is zero everywhere; R₁ is undefined");
-    b_norm[t] = sum;
-  }
+  const std::vector<double> b_norm = detail::projection_l1(series);
+  const Box box = reconstruction_box(series, center_A, params);
+  if (start.shape() != core::Volume::Shape{box.n, box.n, box.n} ||
+      start.sampling() != core::Volume::filled(box.h) || start.origin() != box.origin)
+    throw InputError("the starting volume is not the reconstruction box resire_volume gives");
 
   ResireResult result;
-  result.volume = resire_volume(series, center_A, params);
+  result.volume = std::move(start);
   core::Volume& volume = result.volume;
   const double h = volume.sampling()[0];
   const auto& s = series.images.sampling();
@@ -125,9 +106,7 @@ ResireResult resire(const core::TiltSeries& series, const core::Vec3& center_A,
   const float t_step = static_cast<float>(result.step_A2);
   const core::ProjectorParams projector{params.subsamples};
 
-  core::TiltSeries residual{
-      core::Grid<float, 3>(series.images.shape(), series.images.sampling(), series.images.origin()),
-      series.euler_deg};
+  core::TiltSeries residual = detail::zero_like(series);
   core::Volume gradient(volume.shape(), volume.sampling(), volume.origin());
   logger.info("RESIRE: " + std::to_string(n_tilt) + " projections of " +
               std::to_string(series.images.extent(1)) + "×" +

@@ -84,4 +84,12 @@ ResireResult resire(const core::TiltSeries& series, const core::Vec3& center_A,
                     const ResireParams& params, const core::ExecutionContext& ctx,
                     const core::Logger& logger);
 
+/// As above, but descending from `start` instead of O = 0 (a warm start, e.g. between the
+/// rounds of angle refinement, angle_refine.hpp); r1_history[0] is then R₁ of `start`.
+/// InputError also if `start` is not the box resire_volume(series, center_A, params) gives
+/// (shape, sampling and origin).
+ResireResult resire(const core::TiltSeries& series, const core::Vec3& center_A,
+                    const ResireParams& params, const core::ExecutionContext& ctx,
+                    const core::Logger& logger, core::Volume start);
+
 }  // namespace vitrum::inverse

@@ -1,0 +1,36 @@
+#pragma once
+// Checks and fit measures shared by the reconstructions of inverse/tomo (RESIRE, SIRT, WBP,
+// angle refinement): one definition of "a usable series" and of R₁ for all of them.
+
+#include <cstddef>
+#include <vector>
+
+#include "vitrum/core/grid.hpp"
+#include "vitrum/core/parallel.hpp"
+#include "vitrum/core/projector.hpp"
+
+namespace vitrum::inverse::detail {
+
+/// InputError unless `series` is valid (one finite Euler triplet per image), non-empty and
+/// finite everywhere.
+void check_series(const core::TiltSeries& series);
+
+/// Σ|b_t| per projection (double, pixel order); InputError for a projection that is zero
+/// everywhere (R₁ undefined).
+std::vector<double> projection_l1(const core::TiltSeries& series);
+
+/// R₁,t = Σ|r_t| / b_norm[t] for every projection of `residual`.
+std::vector<double> r1_per_projection(const core::TiltSeries& residual,
+                                      const std::vector<double>& b_norm);
+
+double mean(const std::vector<double>& v);
+
+/// residual = Π O − b for every tilt (residual's angles and detector are used).
+void residual_of(const core::Volume& volume, const core::TiltSeries& series,
+                 const core::Vec3& center_A, const core::ProjectorParams& projector,
+                 const core::ExecutionContext& ctx, core::TiltSeries& residual);
+
+/// An all-zero series with `series`' detector and angles.
+core::TiltSeries zero_like(const core::TiltSeries& series);
+
+}  // namespace vitrum::inverse::detail

@@ -69,6 +69,12 @@ void run_tomo(const RunContext& run, inverse::TomoParams p, inverse::PreprocessP
   const core::Provenance provenance = run.provenance(tomo_params(p, pre).to_toml());
   core::Hdf5Writer writer(out);
   core::write_volume(writer, result.volume);
+  // The data the volume was reconstructed from, when it differs from the input: position
+  // refinement (`vitrum trace --tilts`) must fit the same images and angles.
+  if (!prep.steps.empty() || !result.euler_offset_deg.empty()) {
+    series.euler_deg = result.euler_deg;
+    core::write_tilt_series(writer, series, "preprocessed_tilt_series");
+  }
   writer.write_array<double>("/tomo/r1_history", result.r1_history, {result.r1_history.size()});
   writer.write_array<double>("/tomo/r1_per_projection", result.r1_per_projection,
                              {result.r1_per_projection.size()});

@@ -112,18 +112,24 @@ void write_h5(const std::filesystem::path& out, const core::AtomicModel& model,
   writer.commit();
 }
 
-/// The tilt series to refine against and its rotation centre: the series'
-/// `/geometry/rotation_center_A`, else the volume's (`vitrum tomo` writes it), else the
-/// volume's centre (RESIRE centres its box on it).
+/// The tilt series to refine against and its rotation centre. The series is the volume
+/// file's `preprocessed_tilt_series` when `vitrum tomo` preprocessed the input or refined its
+/// angles (the images and angles the volume was made from), else the --tilts file's. The
+/// centre: the series' `/geometry/rotation_center_A`, else the volume's (`vitrum tomo` writes
+/// it), else the volume's centre (RESIRE centres its box on it).
 struct RefineInput {
   core::TiltSeries series;
   core::Vec3 center_A = core::Vec3::Zero();
+  bool preprocessed = false;  ///< the series is the volume file's preprocessed one
 };
 
 RefineInput read_refine_input(const std::filesystem::path& tilts, const core::Volume& volume,
                               const std::filesystem::path& volume_path) {
   const core::Hdf5Reader reader(tilts), volume_reader(volume_path);
-  RefineInput in{core::read_tilt_series(reader), core::volume_center(volume)};
+  const bool preprocessed = volume_reader.has("/data/preprocessed_tilt_series");
+  RefineInput in{preprocessed ? core::read_tilt_series(volume_reader, "preprocessed_tilt_series")
+                              : core::read_tilt_series(reader),
+                 core::volume_center(volume), preprocessed};
   const std::string key = "/geometry/rotation_center_A";
   const core::Hdf5Reader* source =
       reader.has(key) ? &reader : (volume_reader.has(key) ? &volume_reader : nullptr);
@@ -153,7 +159,8 @@ inverse::RefineResult refine(const RunContext& run, const TraceCommandParams& p,
   traced.positions_A = r.positions_A;
   double largest = 0;
   for (double m : r.move_A) largest = std::max(largest, m);
-  run.logger.info("refined against " + std::to_string(series.tilt_count()) + " projections: R₁ " +
+  run.logger.info("refined against " + std::to_string(series.tilt_count()) +
+                  (in.preprocessed ? " preprocessed" : "") + " projections: R₁ " +
                   core::format_number(r.r1_history.front()) + " → " +
                   core::format_number(r.r1_history.back()) +
                   ", B = " + core::format_number(r.b_A2) + " Å², largest move " +

@@ -96,6 +96,7 @@ expect 0 "aligned in" -- "$vitrum" tomo --tilts aligned.h5 --out realigned.h5 --
 import sys, tomllib, h5py, numpy as np
 p, r = (h5py.File(f, "r") for f in sys.argv[1:3])
 assert np.all(p["/preprocess/shift_px"][...] == 0)
+assert "/data/preprocessed_tilt_series" not in p  # nothing preprocessed: the input is the data
 s = r["/preprocess/shift_px"][...]
 assert np.abs(s - s.mean(axis=0)).max() < 0.5, s
 assert tomllib.loads(r["/meta"].attrs["parameters"])["preprocess"]["align"] == "com+common_line"
@@ -111,6 +112,9 @@ import sys, h5py, numpy as np
 truth = h5py.File(sys.argv[1], "r")["/truth/shift_px"][...]
 d = h5py.File(sys.argv[2], "r")
 noise = d["/preprocess/noise_alpha_sigma_offset"][...]
+# The images the volume was made from, for position refinement (vitrum trace --tilts).
+pre = d["/data/preprocessed_tilt_series/data"]
+assert pre.shape == h5py.File(sys.argv[1], "r")["/data/tilt_series/data"].shape, pre.shape
 assert noise.shape == (len(truth), 3) and (noise[:, 0] > 0).all(), noise
 s = d["/preprocess/shift_px"][...]
 err = (s - truth) - (s - truth).mean(axis=0)  # the convention of check 1

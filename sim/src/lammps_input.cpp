@@ -66,6 +66,17 @@ void add_thermo(std::vector<std::string>& lines, const MeltQuenchParams& p,
       " c_thermo_temp c_thermo_press c_thermo_pe v_volume file " + thermo_file.string());
 }
 
+// Timestep, velocities at the melt temperature (a seeded Gaussian draw, independent of the
+// rank count: `loop geom`), thermo output.
+void add_dynamics_start(std::vector<std::string>& lines, const MeltQuenchParams& p,
+                        std::uint64_t seed, const std::filesystem::path& thermo_file) {
+  lines.push_back("timestep " + number(p.timestep_ps()));
+  lines.push_back("velocity all create " + number(p.melt_K) + " " +
+                  std::to_string(lammps_seed(seed, "sim.velocity", 0)) +
+                  " mom yes rot yes dist gaussian loop geom");
+  add_thermo(lines, p, thermo_file);
+}
+
 }  // namespace
 
 int lammps_seed(std::uint64_t run_seed, const std::string& stage, std::uint64_t item) {
@@ -153,11 +164,7 @@ std::vector<std::string> setup_commands(const MeltQuenchParams& p,
       lines.push_back("minimize 0 1e-6 1000 10000");
       lines.push_back("reset_timestep 0");  // the plan counts steps from 0
     }
-    lines.push_back("timestep " + number(p.timestep_ps()));
-    lines.push_back("velocity all create " + number(p.melt_K) + " " +
-                    std::to_string(lammps_seed(seed, "sim.velocity", 0)) +
-                    " mom yes rot yes dist gaussian loop geom");
-    add_thermo(lines, p, thermo_file);
+    add_dynamics_start(lines, p, seed, thermo_file);
     return lines;
   }
   const std::vector<std::size_t> counts =
@@ -190,11 +197,7 @@ std::vector<std::string> setup_commands(const MeltQuenchParams& p,
     lines.push_back("group surplus delete");
   }
   add_potential(lines, p, potential);
-  lines.push_back("timestep " + number(p.timestep_ps()));
-  lines.push_back("velocity all create " + number(p.melt_K) + " " +
-                  std::to_string(lammps_seed(seed, "sim.velocity", 0)) +
-                  " mom yes rot yes dist gaussian loop geom");
-  add_thermo(lines, p, thermo_file);
+  add_dynamics_start(lines, p, seed, thermo_file);
   return lines;
 }
 

@@ -13,15 +13,9 @@
 namespace vitrum::inverse {
 
 void ResireParams::validate() const {
-  core::require(iterations >= 1, "iterations", iterations, ">= 1");
+  detail::validate_iterative_box(iterations, report_interval, voxel_A, size_voxels, subsamples);
   core::require(std::isfinite(step) && step > 0.0 && step <= 2.0, "step", step,
                 "(0, 2]: t·L < 2 (resire.hpp)");
-  core::require(report_interval >= 1, "report_interval", report_interval, ">= 1");
-  core::require(std::isfinite(voxel_A) && voxel_A >= 0.0, "volume.voxel_A", voxel_A,
-                ">= 0 (0: the image pixel)");
-  core::require(size_voxels >= 0 && size_voxels <= 4096, "volume.size_voxels", size_voxels,
-                "0 … 4096 (0: the image width)");
-  core::ProjectorParams{subsamples}.validate();
 }
 
 core::ParamSet ResireParams::params() {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "vitrum/core/error.hpp"
+#include "vitrum/core/validate.hpp"
 
 namespace vitrum::inverse::detail {
 
@@ -61,6 +62,17 @@ core::TiltSeries zero_like(const core::TiltSeries& series) {
   return {
       core::Grid<float, 3>(series.images.shape(), series.images.sampling(), series.images.origin()),
       series.euler_deg};
+}
+
+void validate_iterative_box(int iterations, int report_interval, double voxel_A, int size_voxels,
+                            int subsamples) {
+  core::require(iterations >= 1, "iterations", iterations, ">= 1");
+  core::require(report_interval >= 1, "report_interval", report_interval, ">= 1");
+  core::require(std::isfinite(voxel_A) && voxel_A >= 0.0, "volume.voxel_A", voxel_A,
+                ">= 0 (0: the image pixel)");
+  core::require(size_voxels >= 0 && size_voxels <= 4096, "volume.size_voxels", size_voxels,
+                "0 … 4096 (0: the image width)");
+  core::ProjectorParams{subsamples}.validate();
 }
 
 }  // namespace vitrum::inverse::detail

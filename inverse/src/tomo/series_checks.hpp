@@ -25,6 +25,11 @@ std::vector<double> r1_per_projection(const core::TiltSeries& residual,
 
 double mean(const std::vector<double>& v);
 
+/// The checks every iterative reconstruction's params share: iterations ≥ 1, report_interval
+/// ≥ 1, the box (volume.voxel_A ≥ 0, volume.size_voxels 0 … 4096) and the projector.
+void validate_iterative_box(int iterations, int report_interval, double voxel_A, int size_voxels,
+                            int subsamples);
+
 /// residual = Π O − b for every tilt (residual's angles and detector are used).
 void residual_of(const core::Volume& volume, const core::TiltSeries& series,
                  const core::Vec3& center_A, const core::ProjectorParams& projector,

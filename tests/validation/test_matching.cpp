@@ -86,7 +86,7 @@ TEST(Matching, ExactAssignmentBeatsGreedyOnAContestedAtom) {
   core::AtomicModel result(truth.cell());
   result.add_atom({5.75, 5.0, 5.0}, 73);  // 0.75 from the first, 0.85 from the second
   result.add_atom({4.2, 5.0, 5.0}, 73);   // 0.8 from the first only
-  // A spectator pair off the line (the cell lists need a model that is not flat).
+  // A spectator pair elsewhere, matched exactly.
   truth.add_atom({15.0, 14.0, 13.0}, 73);
   result.add_atom({15.0, 14.0, 13.0}, 73);
   const RadiusMatch r = match_at_radius(truth, result, 1.0, core::Vec3::Zero());
@@ -132,6 +132,20 @@ TEST(Species, ConfusionMatrixCountsKnownSwaps) {
   EXPECT_EQ(s.correct, 92u);
   EXPECT_DOUBLE_EQ(s.accuracy, 0.92);
   EXPECT_THROW(species_scores(truth, result, {{100, 0}}), InputError);
+}
+
+// All atoms on one line (a flat finite model): the cell lists' finite axes have zero extent.
+TEST(Matching, CollinearModelsAreMatched) {
+  core::AtomicModel truth(core::Cell::orthorhombic(20, 20, 20, {false, false, false}));
+  core::AtomicModel result(truth.cell());
+  for (int k = 0; k < 5; ++k) {
+    truth.add_atom({3.0 * k, 5.0, 5.0}, 73);
+    result.add_atom({3.0 * k + 0.1, 5.0, 5.0}, 73);
+  }
+  const MatchResult m = match_atoms(truth, result, MatchParams{});
+  EXPECT_EQ(m.at(0.5).pairs.size(), 5u);
+  EXPECT_NEAR(m.offset_A.x(), 0.1, 1e-12);
+  EXPECT_NEAR(m.at(0.5).rmsd_pm, 0.0, 1e-9);
 }
 
 TEST(Matching, BadInputIsRefused) {

@@ -47,6 +47,7 @@ TEST(Fsc, IndependentNoiseIsUncorrelated) {
     ++shells;
   }
   EXPECT_GT(shells, 10);
+  RecordProperty("mean_fsc", std::to_string(sum / shells));
   EXPECT_LT(std::abs(sum / shells), 0.05);
   EXPECT_GT(r.resolution_0143_A, 10.0);  // falls below 0.143 at the first shells
 }
@@ -61,6 +62,8 @@ TEST(Fsc, BlurLowersTheResolution) {
   const core::ExecutionContext ctx{1};
   const FscResult r = fourier_shell_correlation(render_model(m, grid, sharp, ctx),
                                                 render_model(m, grid, blurred, ctx), ffts);
+  RecordProperty("resolution_0143_A", std::to_string(r.resolution_0143_A));
+  RecordProperty("resolution_05_A", std::to_string(r.resolution_05_A));
   EXPECT_FALSE(r.reaches_nyquist_0143);
   EXPECT_GT(r.resolution_0143_A, 0.8);
   EXPECT_GT(r.resolution_05_A, r.resolution_0143_A);
@@ -128,6 +131,7 @@ class R1Test : public ::testing::Test {
 TEST_F(R1Test, ModelAgainstItsOwnProjectionsIsZero) {
   const core::TiltSeries s = series_of(model);
   const R1Result r = r1_against_series(model, s, center, params, ctx);
+  RecordProperty("r1", std::to_string(r.r1));
   EXPECT_LT(r.r1, 1e-5);
   ASSERT_EQ(r.per_projection.size(), 5u);
   for (double s1 : r.scale) EXPECT_NEAR(s1, 1.0, 1e-5);
@@ -143,6 +147,7 @@ TEST_F(R1Test, AMissingAtomRaisesR1) {
   core::AtomicModel fewer =
       core::carve(model, [](const core::Vec3&, int, std::size_t i) { return i >= 3; });
   const R1Result r = r1_against_series(fewer, s, center, params, ctx);
+  RecordProperty("r1", std::to_string(r.r1));
   EXPECT_GT(r.r1, 0.02);
   EXPECT_THROW(r1_against_series(core::AtomicModel(model.cell()), s, center, params, ctx),
                InputError);

@@ -57,6 +57,7 @@ TEST(Matching, GaussianNoiseGivesRmsdRootThreeSigma) {
   const RadiusMatch r = match_atoms(truth, result, params).at(1.0);
   EXPECT_EQ(r.recall, 1.0);
   const double expected_pm = std::sqrt(3.0) * sigma * 100.0;
+  RecordProperty("rmsd_pm", std::to_string(r.rmsd_pm));
   EXPECT_NEAR(r.rmsd_pm, expected_pm, 0.03 * expected_pm);
   for (double axis : r.rmsd_axis_pm) EXPECT_NEAR(axis, sigma * 100.0, 0.05 * sigma * 100.0);
 }

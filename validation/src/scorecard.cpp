@@ -22,6 +22,7 @@ nlohmann::json side_json(const StructureSide& s) {
           {"voronoi_top", top},
           {"motif_fraction", s.motif_fraction},
           {"pbn_count", s.pbn_count},
+          {"pbn_sizes", s.pbn_sizes},
           {"pbn_largest", s.pbn_largest},
           {"pbn_mean_size", s.pbn_mean_size},
           {"crystalline_fraction", s.crystalline_fraction}};

@@ -59,6 +59,7 @@ StructureSide structure_statistics(const core::AtomicModel& model, double rc_A,
   s.pbn_count = pbn.networks.size();
   double total = 0;
   for (const auto& net : pbn.networks) {
+    s.pbn_sizes.push_back(net.pbs);
     total += static_cast<double>(net.pbs);
     s.pbn_largest = std::max(s.pbn_largest, static_cast<double>(net.pbs));
   }

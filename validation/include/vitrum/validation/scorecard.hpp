@@ -16,7 +16,8 @@
 ///       "r1": {"per_projection": [...], "scale": [...]},
 ///       "structure": {"rc_A", "truth": {...}, "result": {...}}   (gr_r_A, gr, cn_mean,
 ///                     voronoi_top [{index, fraction}], motif_fraction [3,4,5,6-fold],
-///                     pbn_count, pbn_largest, pbn_mean_size, crystalline_fraction)
+///                     pbn_count, pbn_sizes, pbn_largest, pbn_mean_size,
+///                     crystalline_fraction)
 ///     }
 ///
 /// `core::read_scorecard` ignores `details`; h5py-free scripts read it with any JSON parser.

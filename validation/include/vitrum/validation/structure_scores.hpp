@@ -49,10 +49,11 @@ struct StructureSide {
   double cn_mean = 0;                                  ///< mean Voronoi CN over interior cells
   std::vector<analysis::IndexPopulation> voronoi_top;  ///< most frequent first
   std::array<double, 4> motif_fraction{};              ///< 3-, 4-, 5-, 6-fold at motif_delta
-  std::size_t pbn_count = 0;                           ///< networks of ≥ pbn.min_network_size PBs
-  double pbn_largest = 0;                              ///< PBs in the largest network
-  double pbn_mean_size = 0;         ///< mean PBs per network (0 without networks)
-  double crystalline_fraction = 0;  ///< BOO crystal-nucleus atoms / all atoms
+  std::vector<std::size_t> pbn_sizes;  ///< PBs per network, largest first (the distribution)
+  std::size_t pbn_count = 0;           ///< networks of ≥ pbn.min_network_size PBs
+  double pbn_largest = 0;              ///< PBs in the largest network
+  double pbn_mean_size = 0;            ///< mean PBs per network (0 without networks)
+  double crystalline_fraction = 0;     ///< BOO crystal-nucleus atoms / all atoms
 };
 
 struct StructureComparison {

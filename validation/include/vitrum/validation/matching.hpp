@@ -11,6 +11,11 @@
 ///      until the offset changes by < `offset_tolerance_A` or `offset_iterations` is reached;
 ///   2. with that offset removed, an independent matching at each radius of `radii_A`.
 ///
+/// The estimation starts from a zero offset, so the result must lie in the truth's frame to
+/// within about `offset_radius_A` (as `vitrum trace` output does: it is in the frame of the
+/// model `vitrum stem` was given); a larger misregistration finds no pairs and is reported as
+/// recall 0, not silently aligned.
+///
 /// Matching at one radius is an exact assignment: the candidate pairs (true i, traced j) with
 /// |r_j − offset − r_i| ≤ radius (found with the analysis module's cell lists, so periodic
 /// axes use the nearest image) form a sparse bipartite graph; each connected component is

@@ -42,6 +42,14 @@ struct RunContext {
   core::Provenance provenance(const std::string& parameters) const;
 };
 
+/// Thrown by a command that ran but must end with a specific exit code (`vitrum score
+/// --baseline`: 3 when a metric is worse than the baseline). main prints the message to stderr
+/// and returns the code.
+struct CommandExit {
+  int code = 1;
+  std::string message;
+};
+
 /// A command's parameters, as `vitrum config defaults <name>` prints them.
 struct CommandDefaults {
   std::string name;
@@ -57,6 +65,7 @@ void add_specimen_command(CLI::App& app, const GlobalOptions& global);
 void add_stem_command(CLI::App& app, const GlobalOptions& global);
 void add_tomo_command(CLI::App& app, const GlobalOptions& global);
 void add_trace_command(CLI::App& app, const GlobalOptions& global);
+void add_score_command(CLI::App& app, const GlobalOptions& global);
 void add_config_command(CLI::App& app, const std::vector<CommandDefaults>& commands);
 std::string demo_defaults_toml();
 std::string sim_defaults_toml();
@@ -64,5 +73,6 @@ std::string specimen_defaults_toml();
 std::string stem_defaults_toml();
 std::string tomo_defaults_toml();
 std::string trace_defaults_toml();
+std::string score_defaults_toml();
 
 }  // namespace vitrum::app

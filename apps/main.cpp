@@ -1,5 +1,6 @@
 // The `vitrum` command: one subcommand per stage (DESIGN.md "The command line").
-// Exit codes: 0 success, 2 bad input (InputError, IoError, usage), 1 internal failure.
+// Exit codes: 0 success, 2 bad input (InputError, IoError, usage), 1 internal failure,
+// 3 a regression: `vitrum score --baseline` found a metric worse than the baseline.
 
 #include <cstdio>
 #include <exception>
@@ -61,8 +62,10 @@ int main(int argc, char** argv) {
   app::add_stem_command(cli, global);
   app::add_tomo_command(cli, global);
   app::add_trace_command(cli, global);
+  app::add_score_command(cli, global);
   app::add_config_command(cli, {{"analyze", app::analyze_defaults_toml},
                                 {"demo", app::demo_defaults_toml},
+                                {"score", app::score_defaults_toml},
                                 {"sim", app::sim_defaults_toml},
                                 {"specimen", app::specimen_defaults_toml},
                                 {"stem", app::stem_defaults_toml},
@@ -75,6 +78,8 @@ int main(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return cli.exit(e);  // --help, --version
+  } catch (const app::CommandExit& e) {
+    return print_error(e.message, e.code);
   } catch (const CLI::ParseError& e) {
     return print_error(std::string(e.what()) + " (run 'vitrum --help')", 2);
   } catch (const InputError& e) {

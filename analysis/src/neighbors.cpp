@@ -72,7 +72,10 @@ NeighborQuery::NeighborQuery(const core::AtomicModel& model, const NeighborParam
   }
   for (int a = 0; a < 3; ++a) {
     const double bin_width = length_[a] / bins_[a];
-    reach_[a] = static_cast<int>(std::ceil(span_frac[a] / bin_width * (1.0 + 1e-12)));
+    // Clamped before the conversion: along a finite axis on which all atoms lie in one plane
+    // (length 1e-12) the ratio is ~1e10, which does not fit an int.
+    const double reach = std::ceil(span_frac[a] / bin_width * (1.0 + 1e-12));
+    reach_[a] = static_cast<int>(std::min(reach, 1.0e6));
     if (!periodic_[a]) reach_[a] = std::min(reach_[a], bins_[a] - 1);
   }
   // Offsets ordered by the distance between bin centres (ties: lexicographic), fixed for the

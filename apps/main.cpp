@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   app::add_stem_command(cli, global);
   app::add_tomo_command(cli, global);
   app::add_trace_command(cli, global);
+  app::add_run_command(cli, global);
   app::add_config_command(cli, {{"analyze", app::analyze_defaults_toml},
                                 {"demo", app::demo_defaults_toml},
                                 {"sim", app::sim_defaults_toml},

@@ -1,12 +1,15 @@
 #include "pipeline.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -195,12 +198,15 @@ PipelineStage load_stage(const StageKind& kind, toml::table table, const fs::pat
     }
   stage.params_text = table_text(table);
   if (kind.resolve) {
+    // The table is re-serialised, so line numbers in it would not be the file's: messages
+    // name the file and the stage instead.
+    const std::string source = where + " [" + kind.name + "]";
     try {
       stage.resolved_params =
-          kind.resolve(core::Config::from_string(stage.params_text, where + " [" + kind.name + "]"),
-                       stage.options);
+          kind.resolve(core::Config::from_string(stage.params_text, source), stage.options);
     } catch (const InputError& e) {
-      throw InputError(prefix + e.what(), e.where().empty() ? where : e.where());
+      const bool ours = e.where().empty() || e.where().starts_with(source);
+      throw InputError(prefix + e.what(), ours ? source : e.where());
     }
   } else {
     stage.resolved_params = stage.params_text;
@@ -489,6 +495,18 @@ core::ProcessStatus run_stage(const PipelineStage& s, const std::string& key, co
   return status;
 }
 
+/// Removes the temporary stage folders (`.tmp-<key>-<pid>`) of runs that no longer exist:
+/// an interrupted run leaves one behind.
+void remove_abandoned_stages(const fs::path& cache) {
+  for (const auto& e : fs::directory_iterator(cache)) {
+    const std::string name = e.path().filename().string();
+    if (!e.is_directory() || !name.starts_with(".tmp-")) continue;
+    const std::size_t dash = name.rfind('-');
+    const pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + dash + 1));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(e.path());
+  }
+}
+
 }  // namespace
 
 RunResult run_pipeline(const Pipeline& p, const RunSettings& settings, const core::Logger& logger) {
@@ -496,6 +514,7 @@ RunResult run_pipeline(const Pipeline& p, const RunSettings& settings, const cor
   RunResult r;
   fs::create_directories(p.folder);
   fs::create_directories(p.cache);
+  remove_abandoned_stages(p.cache);
   r.run_json = p.folder / "run.json";
   core::write_stream_atomically(p.folder / "pipeline.toml",
                                 [&](std::ostream& o) { o << p.source_text; });

@@ -87,12 +87,14 @@ expect 0 "" -- "$vitrum" run pipeline_tiny.toml --out other --set run.cache=runs
 [[ "$(status other)" == "stem=reused tomo=reused trace=reused" ]] && ok \
   || bad "shared cache: $(status other)"
 
-# 4. A damaged cache entry is not reused.
+# 4. A damaged cache entry is not reused; an interrupted run's temporary folder is removed.
+mkdir -p runs/tiny/cache/.tmp-0123-999999999 && touch runs/tiny/cache/.tmp-0123-999999999/x
 key=$(/usr/bin/python3 -c 'import json; print(json.load(open("runs/tiny/run.json"))["stages"][2]["key"])')
 chmod u+w "runs/tiny/cache/$key/traced.h5" && echo x >>"runs/tiny/cache/$key/traced.h5"
 expect 0 "" -- "$vitrum" run pipeline_tiny.toml
 [[ "$(status runs/tiny)" == "stem=reused tomo=reused trace=ran" ]] && ok \
   || bad "damaged entry: $(status runs/tiny)"
+[[ ! -e runs/tiny/cache/.tmp-0123-999999999 ]] && ok || bad "abandoned temporary folder kept"
 
 # 5. Refused before any stage runs (exit 2, no run folder): an unknown stage, an unknown
 #    parameter, a bad value, a missing input, a stage nothing feeds.

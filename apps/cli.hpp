@@ -74,5 +74,16 @@ std::string stem_defaults_toml();
 std::string tomo_defaults_toml();
 std::string trace_defaults_toml();
 std::string score_defaults_toml();
+void add_run_command(CLI::App& app, const GlobalOptions& global);
+
+/// A command's parameters loaded from `config` as the command loads them, validated, and
+/// returned with every default filled in (TOML): what `vitrum run` checks before it starts
+/// and what its stage cache keys cover. InputError for an unknown key or a bad value.
+std::string sim_resolved_toml(const core::Config& config, const std::string& recipe);
+std::string specimen_resolved_toml(const core::Config& config);
+std::string stem_resolved_toml(const core::Config& config);
+std::string tomo_resolved_toml(const core::Config& config);
+std::string trace_resolved_toml(const core::Config& config);
+std::string score_resolved_toml(const core::Config& config);
 
 }  // namespace vitrum::app

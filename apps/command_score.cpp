@@ -203,6 +203,13 @@ void run_score(const RunContext& run, const ScoreParams& p, const ScoreFiles& f)
 
 std::string score_defaults_toml() { return ScoreParams().params_toml(); }
 
+std::string score_resolved_toml(const core::Config& config) {
+  ScoreParams p;
+  p.params().load(config);
+  p.validate();
+  return p.params_toml();
+}
+
 void add_score_command(CLI::App& app, const GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand(
       "score",

@@ -26,6 +26,15 @@ namespace vitrum::app {
 
 std::string sim_defaults_toml() { return sim::MeltQuenchParams().params_toml(); }
 
+std::string sim_resolved_toml(const core::Config& config, const std::string& recipe) {
+  sim::MeltQuenchParams p;
+  if (!recipe.empty())
+    p.params().load(core::Config::from_string(sim::recipe(recipe).toml, "recipe " + recipe));
+  p.params().load(config);
+  p.validate();
+  return p.params_toml();
+}
+
 namespace {
 
 /// Fraction of atoms whose normalised BOO marks them crystalline (BooParams defaults: 0.5,

@@ -29,6 +29,13 @@ namespace vitrum::app {
 
 std::string specimen_defaults_toml() { return sim::SpecimenParams().params_toml(); }
 
+std::string specimen_resolved_toml(const core::Config& config) {
+  sim::SpecimenParams p;
+  p.params().load(config);
+  p.validate();
+  return p.params_toml();
+}
+
 namespace {
 
 int structure_code(sim::CrystalStructure s) { return s == sim::CrystalStructure::kFcc ? 2 : 1; }

@@ -17,6 +17,13 @@ namespace vitrum::app {
 
 std::string stem_defaults_toml() { return forward::StemParams().params_toml(); }
 
+std::string stem_resolved_toml(const core::Config& config) {
+  forward::StemParams p;
+  p.params().load(config);
+  p.validate();
+  return p.params_toml();
+}
+
 namespace {
 
 /// Flattens per-projection triplets or pairs for write_array.

@@ -32,6 +32,15 @@ std::string tomo_defaults_toml() {
   return tomo_params(p, pre).to_toml();
 }
 
+std::string tomo_resolved_toml(const core::Config& config) {
+  inverse::TomoParams p;
+  inverse::PreprocessParams pre;
+  tomo_params(p, pre).load(config);
+  p.validate();
+  pre.validate();
+  return tomo_params(p, pre).to_toml();
+}
+
 namespace {
 
 /// The rotation centre: `/geometry/rotation_center_A` (written by `vitrum stem`), else the

@@ -212,6 +212,13 @@ void run_trace(const RunContext& run, const TraceCommandParams& p,
 
 std::string trace_defaults_toml() { return TraceCommandParams().params_toml(); }
 
+std::string trace_resolved_toml(const core::Config& config) {
+  TraceCommandParams p;
+  p.params().load(config);
+  p.validate();
+  return p.params_toml();
+}
+
 void add_trace_command(CLI::App& app, const GlobalOptions& global) {
   CLI::App* trace =
       app.add_subcommand("trace", "trace atoms in a reconstructed volume (positions, species)");

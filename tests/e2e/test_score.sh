@@ -13,30 +13,9 @@ update=${2:-}
 baselines="$(cd "$(dirname "${BASH_SOURCE[0]}")/../baselines" && pwd)"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# The particle: random sequential addition in a sphere of radius 6.5 Å about (10, 10, 10)
-# (the particle of test_trace.sh).
-/usr/bin/python3 - <<'PY' || bad "making the particle"
-import numpy as np
-rng = np.random.default_rng(2026)
-atoms = []
-while len(atoms) < 60:
-    p = rng.uniform(-6.5, 6.5, 3)
-    if np.linalg.norm(p) <= 6.5 and all(np.linalg.norm(p - q) >= 2.4 for q in atoms):
-        atoms.append(p)
-with open("particle.xyz", "w") as f:
-    f.write('60\nLattice="20 0 0 0 20 0 0 0 20" Properties=species:S:1:pos:R:3 pbc="F F F"\n')
-    for p in atoms:
-        f.write("Ta %.4f %.4f %.4f\n" % tuple(p + 10.0))
-PY
-
-# The chain: 0.4 Å pixels, atoms of σ = 0.4 Å, 31 tilts over ±70°, 2·10⁴ e/Å² per projection,
-# 150 RESIRE iterations on 0.4 Å voxels, tracing without refinement.
-if "$vitrum" --quiet stem --model particle.xyz --out tilts.h5 --set model=linear \
-    --set scan.step_A=0.4 --set scan.margin_A=3 --set tilt.min_deg=-70 --set tilt.max_deg=70 \
-    --set tilt.count=31 --set linear.width_A=0.4 --set acquisition.dose_e_per_A2=2e4; then ok
-else bad "stem failed"; fi
-if "$vitrum" --quiet tomo --tilts tilts.h5 --out volume.h5 --set iterations=150; then ok
-else bad "tomo failed"; fi
+# The particle of test_trace.sh, its noisy linear-model series and RESIRE volume (common.sh),
+# then tracing without refinement.
+ta_particle_volume
 if "$vitrum" --quiet trace --volume volume.h5 --out traced.xyz; then ok
 else bad "trace failed"; fi
 

@@ -1,38 +1,38 @@
 #pragma once
-// The demo: a small, real end-to-end run of what vitrum has, in seconds. Today: build an fcc
-// nanoparticle with thermal displacements, write it in every model format, project it along a
-// tilt series with a Gaussian-atom (linear, incoherent Z-contrast) model, and write the tilt
-// series, a density volume and images in the result formats, plus a scorecard of
-// self-consistency checks. Later issues replace the stand-in stages (MD glass, multislice,
-// reconstruction, tracing) with the real chain.
+// The demo (`vitrum demo`): the AET chain end to end on an embedded pipeline — sim (ta-small
+// glass) → specimen (a sphere with a crystal nucleus) → stem (linear model, with random
+// shifts) → tomo (RESIRE after alignment) → trace (+ refinement) → score — run through
+// run_pipeline (pipeline.hpp) with its stage cache, then the scorecard printed as a table and
+// an HTML report of the run written beside the run folder's files.
 
-#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
-#include "vitrum/core/config.hpp"
+#include "pipeline.hpp"
 
 namespace vitrum::app {
 
-struct DemoParams {
-  std::string element = "Ni";     ///< fcc element of the particle
-  double lattice_A = 3.52;        ///< fcc lattice constant (Ni, PHYSICS.md §1)
-  double radius_A = 12.0;         ///< particle radius
-  double thermal_rms_A = 0.0964;  ///< rms displacement per axis, √⟨u_x²⟩ (Ni, B ≈ 0.73 Å²)
-  double surface_shell_A = 2.5;  ///< atoms this close to the surface get label 1
-  double pixel_A = 0.4;          ///< projection sampling
-  double atom_sigma_A = 0.5;     ///< Gaussian width of one atom's image
-  double z_exponent = 1.7;       ///< image intensity ∝ Z^n (Z contrast, PHYSICS.md §2)
-  double tilt_min_deg = -63.0;   ///< first tilt (Ta film series, seed 001)
-  double tilt_max_deg = 63.0;    ///< last tilt
-  double tilt_step_deg = 3.0;    ///< tilt increment
-  double energy_keV = 300.0;     ///< beam energy, recorded for the electron optics
-
-  core::ParamSet params();
-  /// The current values as TOML (recorded as provenance).
-  std::string params_toml() const { return DemoParams(*this).params().to_toml(); }
-  /// Throws InputError naming the field, its value and the allowed range.
-  void validate() const;
+/// How big a chain the demo runs.
+enum class DemoSize {
+  kFull,   ///< the ta-small glass (2,000 atoms), a 12 Å particle, 31 tilts: about a minute or two
+  kQuick,  ///< a 300-atom glass quenched 10× faster, an 8 Å particle, 21 tilts: seconds (tests)
 };
+
+/// The embedded pipeline (TOML, as `vitrum run` reads it) of the full demo. `cores` is the
+/// machine's core count: with 2 or more the MD runs on 2 MPI ranks (`sim.mpi_ranks = 2`).
+std::string demo_pipeline_toml(unsigned cores);
+
+/// The `--set` overrides that turn the full demo into `size` (empty for kFull). They are
+/// applied before the user's own, and recorded in run.json like them.
+std::vector<std::string> demo_size_overrides(DemoSize size);
+
+/// Writes `<run folder>/report.html` and the PNGs it shows (`<run folder>/report/`): what was
+/// run (stages, status, times, cache reuse, the resolved pipeline), the 0° projection, central
+/// slices of the reconstruction, the R₁ history of RESIRE, the scorecard with units and the
+/// structure statistics of truth and traced model side by side, with g(r) of both. The page
+/// needs no network: images are files beside it, plots inline SVG. Returns the report's path.
+/// Throws IoError if a file cannot be written, InputError if a stage output is unreadable.
+std::filesystem::path write_demo_report(const Pipeline& pipeline, const RunResult& result);
 
 }  // namespace vitrum::app

@@ -240,14 +240,22 @@ void check_inputs(const Pipeline& p, const std::vector<StageKind>& chain,
 
 Pipeline load_pipeline(const fs::path& file, const std::vector<StageKind>& chain,
                        const PipelineLoadOptions& options) {
-  Pipeline p;
-  p.source = fs::absolute(file).lexically_normal();
+  std::string text;
   {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw IoError("cannot read the pipeline file", file.string());
-    p.source_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  core::Config config = core::Config::from_file(file);
+  return load_pipeline_text(text, file, chain, options);
+}
+
+Pipeline load_pipeline_text(const std::string& text, const fs::path& file,
+                            const std::vector<StageKind>& chain,
+                            const PipelineLoadOptions& options) {
+  Pipeline p;
+  p.source = fs::absolute(file).lexically_normal();
+  p.source_text = text;
+  core::Config config = core::Config::from_string(text, file.string());
   for (const std::string& o : options.overrides) config.set(o);
   p.overrides = options.overrides;
   p.resolved_text = config.to_toml();

@@ -89,6 +89,13 @@ struct PipelineLoadOptions {
 Pipeline load_pipeline(const std::filesystem::path& file, const std::vector<StageKind>& chain,
                        const PipelineLoadOptions& options = {});
 
+/// Like load_pipeline, for a pipeline given as text (the demo's embedded chain): `file` names
+/// it in messages and provenance, and `inputs.` paths are relative to its folder. Nothing is
+/// read from `file`.
+Pipeline load_pipeline_text(const std::string& text, const std::filesystem::path& file,
+                            const std::vector<StageKind>& chain,
+                            const PipelineLoadOptions& options = {});
+
 /// What went into a stage's cache key.
 struct StageKeyParts {
   std::string stage, version, params, output_file;

@@ -37,11 +37,13 @@ expect 2 'error: ' -- "$vitrum" convert missing.xyz out.xyz
 # Config: defaults print, unknown keys and syntax errors name the place.
 expect 0 'radius_A = ' -- "$vitrum" config defaults demo
 printf '[particle]\nradius = 5\n' >typo.toml
-expect 2 'did you mean "particle.radius_A".*typo\.toml:2' -- "$vitrum" demo --config typo.toml --out d
+expect 2 'did you mean "particle.radius_A".*typo\.toml:2' -- "$vitrum" specimen --model model.xyz --config typo.toml --out d
 printf '[particle\nradius_A = 5\n' >syntax.toml
-expect 2 'TOML syntax error.*syntax\.toml:1' -- "$vitrum" demo --config syntax.toml --out d
-expect 2 'particle.radius_A = -3.* out of range' -- "$vitrum" demo --set particle.radius_A=-3 --out d
-expect 2 'unknown element symbol' -- "$vitrum" demo --set particle.element=Xx --out d
+expect 2 'TOML syntax error.*syntax\.toml:1' -- "$vitrum" specimen --model model.xyz --config syntax.toml --out d
+# The demo's embedded pipeline takes --set stage.key=value, checked before anything runs.
+expect 2 'did you mean "particle.radius_A"' -- "$vitrum" demo --set specimen.particle.radius=5 --out d
+expect 2 'particle.radius_A = -3.* out of range' -- "$vitrum" demo --set specimen.particle.radius_A=-3 --out d
+expect 2 'unknown stage \[nosuch\]' -- "$vitrum" demo --set nosuch.key=1 --out d
 [[ ! -e d ]] && ok || bad "a rejected demo created its output folder"
 
 finish cli

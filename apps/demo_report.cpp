@@ -139,8 +139,10 @@ std::string voronoi_list(const nlohmann::json& side) {
   if (!side.contains("voronoi_top")) return "—";
   for (const auto& v : side["voronoi_top"]) {
     std::string index;
-    for (const auto& n : v.value("index", nlohmann::json::array()))
-      index += (index.empty() ? "" : ",") + std::to_string(n.get<int>());
+    for (const auto& n : v.value("index", nlohmann::json::array())) {
+      if (!index.empty()) index += ',';
+      index += std::to_string(n.get<int>());
+    }
     out += "⟨" + index + "⟩ " + number(100 * v.value("fraction", 0.0), 3) + "%<br>";
   }
   return out.empty() ? "—" : out;
@@ -321,7 +323,7 @@ fs::path write_demo_report(const Pipeline& p, const RunResult& r) {
       if (j.is_object() && j.contains("details")) details = j["details"];
     }
     h << "<h2>Scorecard</h2>\n<p>The traced model against the specimen it was simulated from "
-         "(<a href=\"score/scorecard.json\">scorecard.json</a>; `vitrum score` in the README "
+         "(<a href=\"score/scorecard.json\">scorecard.json</a>; <code>vitrum score</code> in the README "
          "defines every metric). Recall = matched / true atoms, precision = matched / traced "
          "atoms, at each matching radius.</p>\n"
       << scorecard_section(card) << "<h2>Structure: truth and traced model</h2>\n"

@@ -323,7 +323,8 @@ fs::path write_demo_report(const Pipeline& p, const RunResult& r) {
       if (j.is_object() && j.contains("details")) details = j["details"];
     }
     h << "<h2>Scorecard</h2>\n<p>The traced model against the specimen it was simulated from "
-         "(<a href=\"score/scorecard.json\">scorecard.json</a>; <code>vitrum score</code> in the README "
+         "(<a href=\"score/scorecard.json\">scorecard.json</a>; <code>vitrum score</code> in the "
+         "README "
          "defines every metric). Recall = matched / true atoms, precision = matched / traced "
          "atoms, at each matching radius.</p>\n"
       << scorecard_section(card) << "<h2>Structure: truth and traced model</h2>\n"

@@ -26,6 +26,7 @@ seed = 7
 
 [sim]
 recipe = "ta-small"
+atoms = 1000  # the recipe's 2,000 took 5 min on 2 shared cores; a 12 Å particle needs ~400
 )";
   toml += "mpi_ranks = " + std::string(cores >= 2 ? "2" : "1") + "\n";
   toml += R"(

@@ -15,7 +15,7 @@ namespace vitrum::app {
 
 /// How big a chain the demo runs.
 enum class DemoSize {
-  kFull,   ///< the ta-small glass (2,000 atoms), a 12 Å particle, 31 tilts: about a minute or two
+  kFull,   ///< a 1,000-atom ta-small glass, a 12 Å particle, 31 tilts: a few minutes on 2 cores
   kQuick,  ///< a 300-atom glass quenched 10× faster, an 8 Å particle, 21 tilts: seconds (tests)
 };
 

@@ -187,8 +187,19 @@ std::string structure_section(const nlohmann::json& details) {
 
 std::string scorecard_section(const core::Scorecard& card) {
   std::ostringstream s;
+  // The headline metrics first (what was found, and how well), then the rest by name.
+  const std::vector<std::string> order{"recall@",           "precision@", "rmsd",
+                                       "species_accuracy@", "fsc_",       "r1"};
+  const auto rank = [&](const std::string& name) {
+    for (std::size_t i = 0; i < order.size(); ++i)
+      if (name.starts_with(order[i])) return i;
+    return order.size();
+  };
+  std::vector<std::pair<std::string, double>> metrics(card.metrics.begin(), card.metrics.end());
+  std::stable_sort(metrics.begin(), metrics.end(),
+                   [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
   s << "<table>\n<tr><th>metric</th><th>value</th><th>unit</th></tr>\n";
-  for (const auto& [name, value] : card.metrics) {
+  for (const auto& [name, value] : metrics) {
     const auto unit = card.units.find(name);
     s << "<tr><td>" << escape(name) << "</td><td class=\"n\">" << number(value) << "</td><td>"
       << (unit == card.units.end() ? "" : escape(unit->second)) << "</td></tr>\n";

@@ -516,8 +516,11 @@ void write_plots(const Study& study, const std::vector<StudyRow>& rows) {
   fs::create_directories(folder);
   const auto& sweeps = study.params.sweeps;
   for (std::size_t k = 0; k < sweeps.size(); ++k) {
-    if (sweeps[k].labels.size() < 2) continue;
-    const auto xs = numeric(sweeps[k].labels);
+    std::vector<std::string> distinct;  // a zip sweep may repeat a value
+    for (const std::string& l : sweeps[k].labels)
+      if (std::find(distinct.begin(), distinct.end(), l) == distinct.end()) distinct.push_back(l);
+    if (distinct.size() < 2) continue;
+    const auto xs = numeric(distinct);
     for (const std::string& m : metrics) {
       PlotSpec spec;
       spec.title = m + " VS " + sweeps[k].key + " (MEAN +- SD, " +
@@ -528,7 +531,7 @@ void write_plots(const Study& study, const std::vector<StudyRow>& rows) {
         const auto [lo, hi] = std::minmax_element(xs->begin(), xs->end());
         spec.x_log = *lo > 0 && *hi / *lo >= 100;
       } else {
-        spec.x_categories = sweeps[k].labels;
+        spec.x_categories = distinct;
       }
       std::map<std::string, std::size_t> series_of;  // labels of the other sweeps → series
       for (const StudyPoint& p : study.points) {
@@ -545,8 +548,7 @@ void write_plots(const Study& study, const std::vector<StudyRow>& rows) {
         if (added) spec.series.push_back({others, {}, {}, {}});
         PlotSeries& s = spec.series[it->second];
         const std::size_t xi = static_cast<std::size_t>(
-            std::find(sweeps[k].labels.begin(), sweeps[k].labels.end(), p.labels[k]) -
-            sweeps[k].labels.begin());
+            std::find(distinct.begin(), distinct.end(), p.labels[k]) - distinct.begin());
         const auto st = stats[p.index].find(m);
         const bool have = st != stats[p.index].end() && st->second.n > 0;
         s.x.push_back(xs ? (*xs)[xi] : static_cast<double>(xi));

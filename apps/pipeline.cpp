@@ -269,6 +269,7 @@ Pipeline load_pipeline_text(const std::string& text, const fs::path& file,
 
   for (auto&& [k, node] : document) {
     const std::string name(k.str());
+    if (options.ignored_tables.count(name)) continue;
     if (name != "run" && !find_kind(chain, name)) {
       std::vector<std::string> known{"run"};
       for (const StageKind& kind : chain) known.push_back(kind.name);

@@ -80,6 +80,9 @@ struct PipelineLoadOptions {
   /// The commands this executable has; a stage whose command is missing is skipped with a
   /// reason. Empty: all are present.
   std::set<std::string> available_commands;
+  /// Top-level tables that belong to a containing file, not to the chain (a study's
+  /// [study]): not rejected as unknown stages, not read.
+  std::set<std::string> ignored_tables;
 };
 
 /// Reads and validates a pipeline file against `chain`: unknown tables or [run] keys, unknown

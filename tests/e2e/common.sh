@@ -24,12 +24,8 @@ finish() {
   echo "$1: $passed passed, $failed failed"
   [[ $failed -eq 0 ]]
 }
-# ta_particle_volume: the shared input of the tracing tests — particle.xyz, 60 random Ta atoms
-# ≥ 2.4 Å apart in a sphere of radius 6.5 Å about (10, 10, 10) (random sequential addition,
-# seed 2026); tilts.h5, its linear-model series with shot noise (0.4 Å pixels, atoms of
-# σ = 0.4 Å, 31 tilts over ±70° — a 40° missing wedge, as in AET — 2·10⁴ e/Å² per
-# projection); volume.h5, 150 RESIRE iterations on 0.4 Å voxels. Needs $vitrum.
-ta_particle_volume() {
+# ta_particle: particle.xyz alone, the model of ta_particle_volume (below).
+ta_particle() {
   /usr/bin/python3 - <<'PY' || bad "making the particle"
 import numpy as np
 rng = np.random.default_rng(2026)
@@ -43,6 +39,14 @@ with open("particle.xyz", "w") as f:
     for p in atoms:
         f.write("Ta %.4f %.4f %.4f\n" % tuple(p + 10.0))
 PY
+}
+# ta_particle_volume: the shared input of the tracing tests — particle.xyz, 60 random Ta atoms
+# ≥ 2.4 Å apart in a sphere of radius 6.5 Å about (10, 10, 10) (random sequential addition,
+# seed 2026); tilts.h5, its linear-model series with shot noise (0.4 Å pixels, atoms of
+# σ = 0.4 Å, 31 tilts over ±70° — a 40° missing wedge, as in AET — 2·10⁴ e/Å² per
+# projection); volume.h5, 150 RESIRE iterations on 0.4 Å voxels. Needs $vitrum.
+ta_particle_volume() {
+  ta_particle
   if "$vitrum" --quiet stem --model particle.xyz --out tilts.h5 --set model=linear \
       --set scan.step_A=0.4 --set scan.margin_A=3 --set tilt.min_deg=-70 --set tilt.max_deg=70 \
       --set tilt.count=31 --set linear.width_A=0.4 --set acquisition.dose_e_per_A2=2e4; then ok

@@ -149,14 +149,41 @@ inverse::RefineResult refine(const RunContext& run, const TraceCommandParams& p,
   inverse::RefineParams rp = p.refine;
   rp.type_Z.clear();
   for (const std::string& s : p.species) rp.type_Z.push_back({core::element(s).Z});
+  // Atoms that project outside some projection (spurious peaks at the volume's edge) cannot be
+  // fitted: a few keep their traced positions, and the user is told how many; more than 10 %
+  // means the series does not belong to the volume.
+  const std::vector<std::uint8_t> inside =
+      inverse::inside_field_of_view(series, c, traced.positions_A);
+  std::vector<core::Vec3> positions;
+  std::vector<int> types;
+  for (std::size_t k = 0; k < inside.size(); ++k)
+    if (inside[k]) {
+      positions.push_back(traced.positions_A[k]);
+      types.push_back(traced.types[k]);
+    }
+  const std::size_t outside = inside.size() - positions.size();
+  if (outside * 10 > inside.size())  // many: not edge artefacts but a series that does not fit
+    throw InputError(std::to_string(outside) + " of " + std::to_string(inside.size()) +
+                         " traced atoms project outside the field of view of the tilt series; "
+                         "is it the series the volume was made from?",
+                     tilts.string());
+  if (outside > 0)
+    run.logger.warn(std::to_string(inside.size() - positions.size()) +
+                    " traced atoms project outside the field of view of some projection; they "
+                    "keep their traced positions");
   inverse::RefineResult r;
   try {
-    r = inverse::refine_positions(series, c, traced.positions_A, traced.types, rp, run.execution,
-                                  run.logger);
+    r = inverse::refine_positions(series, c, positions, types, rp, run.execution, run.logger);
   } catch (const InputError& e) {
     throw InputError(e.what(), e.where().empty() ? tilts.string() : e.where());
   }
-  traced.positions_A = r.positions_A;
+  std::vector<double> move_A(inside.size(), 0.0);  // per traced atom; 0 for the unfitted
+  for (std::size_t k = 0, j = 0; k < inside.size(); ++k)
+    if (inside[k]) {
+      traced.positions_A[k] = r.positions_A[j];
+      move_A[k] = r.move_A[j++];
+    }
+  r.move_A = std::move(move_A);
   double largest = 0;
   for (double m : r.move_A) largest = std::max(largest, m);
   run.logger.info("refined against " + std::to_string(series.tilt_count()) +

@@ -97,6 +97,11 @@ PY
 expect 2 "euler_deg has shape" -- "$vitrum" trace --volume volume.h5 --tilts mismatch.h5 --out bad.xyz
 expect 2 "outside the field of view" -- "$vitrum" trace --volume volume.h5 --tilts cropped.h5 \
   --out bad.xyz
+# A single spurious atom far outside the field of view (added by hand) keeps its position and
+# does not stop the refinement of the others.
+echo "add 10 10 40" > far.txt
+expect 0 "1 traced atoms project outside the field of view" -- "$vitrum" trace \
+  --volume volume.h5 --tilts tilts.h5 --out far.xyz --set corrections.file=far.txt
 expect 2 "refine.max_step_px" -- "$vitrum" trace --volume volume.h5 --tilts tilts.h5 \
   --out bad.xyz --set refine.max_step_px=0
 expect 2 "refine.iterations" -- "$vitrum" trace --volume volume.h5 --tilts tilts.h5 \

@@ -311,22 +311,15 @@ void check_inputs(const core::TiltSeries& series, const core::Vec3& center_A,
       throw InputError("refine: atom " + std::to_string(k) + " has type " +
                        std::to_string(types[k]) + ", allowed 0 … " + std::to_string(ntypes - 1));
   }
-  const Detector det = detail::detector_of(series);
-  const double xmax = det.ox + static_cast<double>(det.nx - 1) * det.px;
-  const double ymax = det.oy + static_cast<double>(det.ny - 1) * det.py;
-  for (std::size_t t = 0; t < series.tilt_count(); ++t) {
-    const Orientation o = detail::orientation(series.euler_deg[t], center_A);
-    for (std::size_t k = 0; k < positions.size(); ++k) {
-      const Eigen::Vector2d rho = o.project(positions[k]);
-      if (rho.x() < det.ox || rho.x() > xmax || rho.y() < det.oy || rho.y() > ymax)
-        throw InputError("refine: atom " + std::to_string(k) + " at (" +
-                         core::format_number(positions[k].x()) + ", " +
-                         core::format_number(positions[k].y()) + ", " +
-                         core::format_number(positions[k].z()) +
-                         ") Å projects outside the field of view of projection " +
-                         std::to_string(t) + " (is it outside the reconstructed volume?)");
-    }
-  }
+  const std::vector<std::uint8_t> inside = inside_field_of_view(series, center_A, positions);
+  for (std::size_t k = 0; k < positions.size(); ++k)
+    if (!inside[k])
+      throw InputError("refine: atom " + std::to_string(k) + " at (" +
+                       core::format_number(positions[k].x()) + ", " +
+                       core::format_number(positions[k].y()) + ", " +
+                       core::format_number(positions[k].z()) +
+                       ") Å projects outside the field of view of a projection (is it outside "
+                       "the reconstructed volume?)");
 }
 
 /// Golden-section search of B over [lo, hi] at `positions` in `steps` steps, the amplitudes
@@ -356,6 +349,23 @@ double fit_b(Refiner& refiner, const std::vector<core::Vec3>& positions, double 
 }
 
 }  // namespace
+
+std::vector<std::uint8_t> inside_field_of_view(const core::TiltSeries& series,
+                                               const core::Vec3& center_A,
+                                               const std::vector<core::Vec3>& positions_A) {
+  const Detector det = detail::detector_of(series);
+  const double xmax = det.ox + static_cast<double>(det.nx - 1) * det.px;
+  const double ymax = det.oy + static_cast<double>(det.ny - 1) * det.py;
+  std::vector<std::uint8_t> inside(positions_A.size(), 1);
+  for (std::size_t t = 0; t < series.tilt_count(); ++t) {
+    const Orientation o = detail::orientation(series.euler_deg[t], center_A);
+    for (std::size_t k = 0; k < positions_A.size(); ++k) {
+      const Eigen::Vector2d rho = o.project(positions_A[k]);
+      if (rho.x() < det.ox || rho.x() > xmax || rho.y() < det.oy || rho.y() > ymax) inside[k] = 0;
+    }
+  }
+  return inside;
+}
 
 RefineResult refine_positions(const core::TiltSeries& series, const core::Vec3& center_A,
                               const std::vector<core::Vec3>& positions_A,

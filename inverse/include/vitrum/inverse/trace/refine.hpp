@@ -152,6 +152,12 @@ struct RefineResult {
   int iterations_run = 0;      ///< position iterations done (≤ params.iterations)
 };
 
+/// 1 for each position (Å, object frame) that projects inside the field of view of every
+/// projection of `series` about `center_A`, else 0 (refine_positions refuses those atoms).
+std::vector<std::uint8_t> inside_field_of_view(const core::TiltSeries& series,
+                                               const core::Vec3& center_A,
+                                               const std::vector<core::Vec3>& positions_A);
+
 /// Refines B, the per-type amplitudes and every atom's position against `series` (images as
 /// line integrals in any unit, e.g. ADF counts; Euler angles in degrees) about the rotation
 /// centre `center_A` (Å), from `positions_A` (Å, the object frame: the volume frame of

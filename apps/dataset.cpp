@@ -264,8 +264,9 @@ std::string readme_text(const DatasetRecipe& r, const nlohmann::json& files,
          "**k ≥ 1 = an atom of crystal nucleus k**. The nuclei (centre, radius, structure, "
          "lattice constant, orientation, atoms) are listed under `/specimen/nuclei`; atoms of "
          "a nucleus are the atoms placed as crystal, whatever relaxation did to them.\n";
-  o << "\n## How it was made\n\nEach stage ran as a `vitrum` command (inputs from the "
-       "previous stage; `stage.toml` holds the stage's table of the recipe):\n\n```\n";
+  o << "\n## How it was made\n\nEach stage ran as a `vitrum` command in its folder of the "
+       "build cache (`.build/cache/<key>/`; input paths are relative to it, `stage.toml` holds "
+       "the stage's table of the recipe):\n\n```\n";
   for (const auto& s : stages) o << join(s.at("command").get<std::vector<std::string>>()) << "\n";
   o << "```\n\nThe parameters of every stage with all defaults filled in are in "
        "`manifest.json` (`stages[].parameters`); the recipe as written is `recipe`:\n\n"

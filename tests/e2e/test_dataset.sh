@@ -27,7 +27,7 @@ cat >recipes/tiny.toml <<'TOML'
 [dataset]
 name = "tiny"
 title = "A tiny Ta particle"
-description = "Test dataset: 40 Ta atoms, linear-model tilt series."
+description = "Test dataset: a 6 Å Ta particle, linear-model tilt series."
 files.tilt_series = "stem"
 files.truth = "specimen"
 
@@ -74,6 +74,12 @@ assert [s["name"] for s in ma["stages"]] == ["specimen", "stem"]
 assert "radius_A = 6" in ma["stages"][0]["parameters"], ma["stages"][0]["parameters"]
 PY
 cmp -s a/manifest.json b/tiny/manifest.json && ok || bad "manifests differ"
+# The recipe and its model moved to another folder: still the same bytes (no path is recorded).
+mkdir -p moved/deeper && cp recipes/tiny.toml recipes/glass.xyz moved/deeper/
+expect 0 "" -- "$vitrum" dataset build moved/deeper/tiny.toml --out m
+for f in tilt_series.h5 truth.h5 README.md manifest.json; do
+  cmp -s a/$f m/$f && ok || bad "$f differs when the recipe is in another folder"
+done
 grep -q "0 = amorphous" a/README.md && ok || bad "README lacks the truth labels"
 grep -q "tilt_series.h5" a/README.md && ok || bad "README lacks the files"
 

@@ -76,6 +76,7 @@ std::string trace_defaults_toml();
 std::string score_defaults_toml();
 void add_run_command(CLI::App& app, const GlobalOptions& global);
 void add_study_command(CLI::App& app, const GlobalOptions& global);
+void add_dataset_command(CLI::App& app, const GlobalOptions& global);
 
 /// A command's parameters loaded from `config` as the command loads them, validated, and
 /// returned with every default filled in (TOML): what `vitrum run` checks before it starts

@@ -181,8 +181,8 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global) {
     const sim::MeltQuenchResult result = sim::run_job_in_process(job_dir, md, *resume, run.logger);
     sim::finalize_mpi();
     if (!result.snapshots.empty())
-      sim::write_melt_quench(job_dir.result_file(), result,
-                             run.provenance(md.params.params_toml()));
+      sim::write_melt_quench(job_dir.result_file(), result, run.provenance(md.params.params_toml()),
+                             sim::WallTime::kRecord);
   });
 }
 

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   app::add_score_command(cli, global);
   app::add_run_command(cli, global);
   app::add_study_command(cli, global);
+  app::add_dataset_command(cli, global);
   app::add_config_command(cli, {{"analyze", app::analyze_defaults_toml},
                                 {"demo", app::demo_defaults_toml},
                                 {"score", app::score_defaults_toml},

@@ -190,7 +190,7 @@ std::int64_t MeltQuenchParams::ramp_steps() const {
 std::int64_t MeltQuenchParams::hold_steps() const { return steps_for(hold_ps, timestep_ps()); }
 
 void write_melt_quench(const std::filesystem::path& path, const MeltQuenchResult& result,
-                       const core::Provenance& provenance) {
+                       const core::Provenance& provenance, WallTime wall_time) {
   if (result.snapshots.empty())
     throw InputError("a melt–quench result without snapshots cannot be written", path.string());
   core::Hdf5Writer writer(path);
@@ -222,7 +222,7 @@ void write_melt_quench(const std::filesystem::path& path, const MeltQuenchResult
   writer.write_attribute("/potential", "elements", result.potential.elements);
   writer.write_attribute("/md", "lammps_version", result.lammps_version);
   writer.write_attribute("/md", "mpi_ranks", result.mpi_ranks);
-  writer.write_attribute("/md", "wall_s", result.wall_s);
+  if (wall_time == WallTime::kRecord) writer.write_attribute("/md", "wall_s", result.wall_s);
   writer.write_attribute("/md", "atom_steps", static_cast<double>(result.atom_steps));
   writer.write_provenance(provenance);
   writer.commit();
@@ -268,7 +268,11 @@ MeltQuenchResult read_melt_quench(const std::filesystem::path& path) {
   result.potential.elements = reader.read_string_attribute("/potential", "elements");
   result.lammps_version = static_cast<int>(reader.read_number_attribute("/md", "lammps_version"));
   result.mpi_ranks = static_cast<int>(reader.read_number_attribute("/md", "mpi_ranks"));
-  result.wall_s = reader.read_number_attribute("/md", "wall_s");
+  try {  // only the MD worker's result file records it (WallTime::kRecord)
+    result.wall_s = reader.read_number_attribute("/md", "wall_s");
+  } catch (const InputError&) {
+    result.wall_s = 0;
+  }
   result.atom_steps = static_cast<std::int64_t>(reader.read_number_attribute("/md", "atom_steps"));
   return result;
 }

@@ -132,10 +132,14 @@ struct MeltQuenchResult {
 /// model); `/snapshots/<k>/` holds each snapshot in the `/atoms` schema with attributes
 /// stage, target_K, temperature_K, step, crystalline_fraction; `/thermo/` the log columns;
 /// `/potential` attributes parameter, file, style, sha256, elements; `/md` attributes
-/// lammps_version, mpi_ranks, wall_s, atom_steps; `/meta` provenance. Written to a temporary file
-/// and renamed.
+/// lammps_version, mpi_ranks, atom_steps (and wall_s with WallTime::kRecord); `/meta`
+/// provenance. Written to a temporary file and renamed.
+/// Whether write_melt_quench records the MD wall time (`/md` wall_s): the MD worker's result
+/// file carries it to the parent; a command's output omits it, so the same seed gives the same
+/// bytes.
+enum class WallTime { kOmit, kRecord };
 void write_melt_quench(const std::filesystem::path& path, const MeltQuenchResult& result,
-                       const core::Provenance& provenance);
+                       const core::Provenance& provenance, WallTime wall_time = WallTime::kOmit);
 /// Reads what write_melt_quench wrote. InputError naming the file and dataset on a mismatch.
 MeltQuenchResult read_melt_quench(const std::filesystem::path& path);
 

@@ -90,12 +90,6 @@ struct DemoOptions {
   std::vector<std::string> overrides;
 };
 
-std::set<std::string> command_names(CLI::App& app) {
-  std::set<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands({})) names.insert(sub->get_name());
-  return names;
-}
-
 }  // namespace
 
 void add_demo_command(CLI::App& app, const GlobalOptions& global) {
@@ -132,15 +126,7 @@ void add_demo_command(CLI::App& app, const GlobalOptions& global) {
     const RunSettings settings{core::current_executable(), global.threads, global.command_line};
     const RunResult result = run_pipeline(pipeline, settings, logger);
     if (!global.quiet) std::fputs(summary_table(result).c_str(), stderr);
-    if (result.failed) {
-      const StageResult& s = result.stages[*result.failed];
-      const std::string message =
-          "stage " + s.name + " failed (" +
-          (s.exit_code >= 0 ? "exit " + std::to_string(s.exit_code) : s.message) + "); see " +
-          s.log.string();
-      if (s.exit_code == 2) throw InputError(message);
-      throw Error(message);
-    }
+    throw_if_failed(result);
     const std::filesystem::path scorecard = folder / "score" / "scorecard.json";
     if (std::filesystem::is_regular_file(scorecard) && !global.quiet) {
       std::fputs("\nscorecard (truth: the specimen; result: the traced model)\n", stdout);

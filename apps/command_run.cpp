@@ -20,13 +20,6 @@ struct RunOptions {
   std::vector<std::string> overrides;
 };
 
-/// The subcommands of this executable, so a stage whose command is missing is skipped.
-std::set<std::string> command_names(CLI::App& app) {
-  std::set<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands({})) names.insert(sub->get_name());
-  return names;
-}
-
 }  // namespace
 
 void add_run_command(CLI::App& app, const GlobalOptions& global) {
@@ -56,15 +49,7 @@ void add_run_command(CLI::App& app, const GlobalOptions& global) {
     const RunSettings settings{core::current_executable(), global.threads, global.command_line};
     const RunResult result = run_pipeline(pipeline, settings, logger);
     if (!global.quiet) std::fputs(summary_table(result).c_str(), stderr);
-    if (result.failed) {
-      const StageResult& s = result.stages[*result.failed];
-      const std::string message =
-          "stage " + s.name + " failed (" +
-          (s.exit_code >= 0 ? "exit " + std::to_string(s.exit_code) : s.message) + "); see " +
-          s.log.string();
-      if (s.exit_code == 2) throw InputError(message);
-      throw Error(message);
-    }
+    throw_if_failed(result);
     logger.info("wrote " + result.run_json.string());
   });
 }

@@ -631,6 +631,23 @@ RunResult run_pipeline(const Pipeline& p, const RunSettings& settings, const cor
   return r;
 }
 
+void throw_if_failed(const RunResult& result) {
+  if (!result.failed) return;
+  const StageResult& s = result.stages[*result.failed];
+  const std::string message =
+      "stage " + s.name + " failed (" +
+      (s.exit_code >= 0 ? "exit " + std::to_string(s.exit_code) : s.message) + "); see " +
+      s.log.string();
+  if (s.exit_code == 2) throw InputError(message);
+  throw Error(message);
+}
+
+std::set<std::string> command_names(CLI::App& app) {
+  std::set<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.insert(sub->get_name());
+  return names;
+}
+
 std::string summary_table(const RunResult& result) {
   std::ostringstream out;
   char line[512];

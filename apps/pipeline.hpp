@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "vitrum/core/config.hpp"
 #include "vitrum/core/log.hpp"
 
@@ -165,5 +167,12 @@ RunResult run_pipeline(const Pipeline& pipeline, const RunSettings& settings,
 
 /// The summary table of a run: stage, status, wall time, key (12 digits), log.
 std::string summary_table(const RunResult& result);
+
+/// Throws for the failed stage of `result`, if any: InputError when the stage reported bad
+/// input (exit 2), else Error, naming the stage, its exit and its log.
+void throw_if_failed(const RunResult& result);
+
+/// The subcommands of `app`, so a stage whose command is not in this build is skipped.
+std::set<std::string> command_names(CLI::App& app);
 
 }  // namespace vitrum::app

@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "vitrum/core/hdf5_file.hpp"
+
 namespace vitrum::app {
 
 void ConfigOptions::add_to(CLI::App& command) {
@@ -37,6 +39,28 @@ void add_config_command(CLI::App& app, const std::vector<CommandDefaults>& comma
     for (const auto& c : commands)
       if (c.name == *name) std::fputs(c.defaults_toml().c_str(), stdout);
   });
+}
+
+std::optional<core::Vec3> recorded_rotation_center(
+    const std::vector<std::filesystem::path>& files) {
+  const std::string key = "/geometry/rotation_center_A";
+  for (const auto& path : files) {
+    if (path.empty()) continue;
+    const core::Hdf5Reader reader(path);
+    if (!reader.has(key)) continue;
+    const auto c = reader.read_array<double>(key, {3});
+    return core::Vec3{c.values[0], c.values[1], c.values[2]};
+  }
+  return std::nullopt;
+}
+
+core::Vec3 image_rotation_center(const core::TiltSeries& series) {
+  const auto& g = series.images;
+  const double x =
+      g.coordinate(2, 0) + 0.5 * static_cast<double>(g.extent(2) - 1) * g.sampling()[2];
+  const double y =
+      g.coordinate(1, 0) + 0.5 * static_cast<double>(g.extent(1) - 1) * g.sampling()[1];
+  return {x, y, x};
 }
 
 }  // namespace vitrum::app

@@ -4,12 +4,15 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "vitrum/core/atomic_model.hpp"
 #include "vitrum/core/config.hpp"
+#include "vitrum/core/grid.hpp"
 #include "vitrum/core/log.hpp"
 #include "vitrum/core/parallel.hpp"
 #include "vitrum/core/provenance.hpp"
@@ -55,6 +58,13 @@ struct CommandDefaults {
   std::string name;
   std::function<std::string()> defaults_toml;
 };
+
+/// The rotation centre (Å) recorded as `/geometry/rotation_center_A` (`vitrum stem` and
+/// `vitrum tomo` write it) in the first of `files` that has it (empty paths are skipped).
+std::optional<core::Vec3> recorded_rotation_center(const std::vector<std::filesystem::path>& files);
+/// The centre of the images with z = the x centre (a cube about the image's width): the
+/// rotation centre when no file records one.
+core::Vec3 image_rotation_center(const core::TiltSeries& series);
 
 /// Each file defines one command.
 void add_convert_command(CLI::App& app, const GlobalOptions& global);

@@ -93,27 +93,6 @@ core::AtomicModel read_model(const std::string& path, const char* role) {
   return m;
 }
 
-/// The rotation centre of R₁: the series' `/geometry/rotation_center_A` (`vitrum stem`), else
-/// the volume file's, else the centre of the images with z = the x centre (as `vitrum tomo`).
-core::Vec3 rotation_center(const std::string& tilts, const std::string& volume,
-                           const core::TiltSeries& series) {
-  const std::string key = "/geometry/rotation_center_A";
-  for (const std::string& path : {tilts, volume}) {
-    if (path.empty()) continue;
-    const core::Hdf5Reader reader(path);
-    if (reader.has(key)) {
-      const auto c = reader.read_array<double>(key, {3});
-      return {c.values[0], c.values[1], c.values[2]};
-    }
-  }
-  const auto& g = series.images;
-  const double x =
-      g.coordinate(2, 0) + 0.5 * static_cast<double>(g.extent(2) - 1) * g.sampling()[2];
-  const double y =
-      g.coordinate(1, 0) + 0.5 * static_cast<double>(g.extent(1) - 1) * g.sampling()[1];
-  return {x, y, x};
-}
-
 struct ScoreFiles {
   std::string truth, result, tilts, volume, baseline, write_baseline, out;
 };
@@ -160,7 +139,9 @@ void run_score(const RunContext& run, const ScoreParams& p, const ScoreFiles& f)
   std::map<std::string, std::string> inputs{{"truth", f.truth}, {"result", f.result}};
   if (!f.tilts.empty()) {
     const core::TiltSeries series = core::read_tilt_series(core::Hdf5Reader(f.tilts));
-    const core::Vec3 center = rotation_center(f.tilts, f.volume, series);
+    // The series' recorded centre (`vitrum stem`), else the volume file's, else as `vitrum tomo`.
+    const core::Vec3 center =
+        recorded_rotation_center({f.tilts, f.volume}).value_or(image_rotation_center(series));
     validation::R1Params rp;
     rp.render = p.render;
     rp.margin_A = p.r1_margin_A;

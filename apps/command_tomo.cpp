@@ -43,21 +43,6 @@ std::string tomo_resolved_toml(const core::Config& config) {
 
 namespace {
 
-/// The rotation centre: `/geometry/rotation_center_A` (written by `vitrum stem`), else the
-/// centre of the images with z = the x centre (a cube about the image's width).
-core::Vec3 rotation_center(const core::Hdf5Reader& reader, const core::TiltSeries& series) {
-  if (reader.has("/geometry/rotation_center_A")) {
-    const auto c = reader.read_array<double>("/geometry/rotation_center_A", {3});
-    return {c.values[0], c.values[1], c.values[2]};
-  }
-  const auto& g = series.images;
-  const double x =
-      g.coordinate(2, 0) + 0.5 * static_cast<double>(g.extent(2) - 1) * g.sampling()[2];
-  const double y =
-      g.coordinate(1, 0) + 0.5 * static_cast<double>(g.extent(1) - 1) * g.sampling()[1];
-  return {x, y, x};
-}
-
 /// (φ, θ, ψ) triplets as a flat row-major [n][3] array.
 std::vector<double> flatten(const std::vector<std::array<double, 3>>& rows) {
   std::vector<double> out;
@@ -71,7 +56,7 @@ void run_tomo(const RunContext& run, inverse::TomoParams p, inverse::PreprocessP
   core::TiltSeries series = core::read_tilt_series(reader);
   const inverse::PreprocessResult prep =
       inverse::preprocess(series, pre, run.execution, run.logger);
-  const core::Vec3 c = rotation_center(reader, series);
+  const core::Vec3 c = recorded_rotation_center({tilts}).value_or(image_rotation_center(series));
   run.logger.info("rotation centre (" + core::format_number(c.x()) + ", " +
                   core::format_number(c.y()) + ", " + core::format_number(c.z()) + ") Å");
   const inverse::TomoResult result = inverse::reconstruct(series, c, p, run.execution, run.logger);

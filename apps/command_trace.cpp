@@ -127,16 +127,11 @@ RefineInput read_refine_input(const std::filesystem::path& tilts, const core::Vo
                               const std::filesystem::path& volume_path) {
   const core::Hdf5Reader reader(tilts), volume_reader(volume_path);
   const bool preprocessed = volume_reader.has("/data/preprocessed_tilt_series");
-  RefineInput in{preprocessed ? core::read_tilt_series(volume_reader, "preprocessed_tilt_series")
-                              : core::read_tilt_series(reader),
-                 core::volume_center(volume), preprocessed};
-  const std::string key = "/geometry/rotation_center_A";
-  const core::Hdf5Reader* source =
-      reader.has(key) ? &reader : (volume_reader.has(key) ? &volume_reader : nullptr);
-  if (source) {
-    const auto v = source->read_array<double>(key, {3});
-    in.center_A = {v.values[0], v.values[1], v.values[2]};
-  }
+  RefineInput in{
+      preprocessed ? core::read_tilt_series(volume_reader, "preprocessed_tilt_series")
+                   : core::read_tilt_series(reader),
+      recorded_rotation_center({tilts, volume_path}).value_or(core::volume_center(volume)),
+      preprocessed};
   return in;
 }
 

@@ -42,16 +42,30 @@ std::vector<StageKind> tomography_chain() {
        [](const core::Config& c, const std::map<std::string, std::string>& o) {
          const auto recipe = o.find("recipe");
          return sim_resolved_toml(c, recipe == o.end() ? "" : recipe->second);
-       }},
-      {"specimen", {{"model", "model"}}, "model", "specimen.h5", {}, plain(specimen_resolved_toml)},
-      {"stem", {{"model", "model"}}, "tilts", "tilts.h5", {}, plain(stem_resolved_toml)},
-      {"tomo", {{"tilts", "tilts"}}, "volume", "volume.h5", {}, plain(tomo_resolved_toml)},
+       },
+       ""},
+      {"specimen",
+       {{"model", "model"}},
+       "model",
+       "specimen.h5",
+       {},
+       plain(specimen_resolved_toml),
+       ""},
+      {"stem",
+       {{"model", "model"}},
+       "tilts",
+       "tilts.h5",
+       {},
+       plain(stem_resolved_toml),
+       "signal-cache"},
+      {"tomo", {{"tilts", "tilts"}}, "volume", "volume.h5", {}, plain(tomo_resolved_toml), ""},
       {"trace",
        {{"volume", "volume"}, {"tilts", "tilts", false}},
        "traced",
        "traced.h5",
        {},
-       plain(trace_resolved_toml)},
+       plain(trace_resolved_toml),
+       ""},
       {"score",
        {{"truth", "model"},
         {"result", "traced"},
@@ -60,7 +74,8 @@ std::vector<StageKind> tomography_chain() {
        "scorecard",
        "scorecard.json",
        {},
-       plain(score_resolved_toml)},
+       plain(score_resolved_toml),
+       ""},
   };
 }
 
@@ -446,6 +461,11 @@ core::ProcessStatus run_stage(const PipelineStage& s, const std::string& key, co
     result.inputs[in.name] = it->second.string();
   }
   for (const auto& [name, value] : s.options) argv.insert(argv.end(), {"--" + name, value});
+  if (!s.kind.cache_flag.empty()) {
+    const fs::path own = fs::absolute(p.cache) / (s.kind.name + "-" + s.kind.cache_flag);
+    argv.insert(argv.end(),
+                {"--" + s.kind.cache_flag, argument_path(own, tmp, fs::absolute(p.cache))});
+  }
   argv.insert(argv.end(), {"--out", s.output_file, "--config", kStageConfig});
   result.command = argv;
   result.command[0] = "vitrum";

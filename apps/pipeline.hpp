@@ -45,6 +45,10 @@ struct StageKind {
   /// Empty when the command's parameters cannot be checked in this process (a command not in
   /// this build); the cache key then covers the parameters as written.
   ResolveParams resolve;
+  /// A flag through which the command keeps its own content-keyed cache inside the run's
+  /// cache folder (stem's "signal-cache": noiseless series reused across a dose sweep); the
+  /// folder is <cache>/<name>-<flag>. Not part of the stage key: the command keys its entries.
+  std::string cache_flag;
 };
 
 /// The STEM tomography chain in run order: sim → specimen → stem → tomo → trace → score.

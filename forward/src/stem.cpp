@@ -283,9 +283,9 @@ LateralGrid simulation_grid(const ScanGeometry& g, double sampling_A, double win
 
 }  // namespace
 
-StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams& params,
-                                std::uint64_t seed, const core::ExecutionContext& ctx,
-                                const core::Logger& logger, core::FftPlanCache& ffts) {
+StemResult simulate_signals(const core::AtomicModel& model, const StemParams& params,
+                            std::uint64_t seed, const core::ExecutionContext& ctx,
+                            const core::Logger& logger, core::FftPlanCache& ffts) {
   params.validate();
   if (model.empty()) throw InputError("the model has no atoms: nothing to image");
   const auto orientations = params.tilt.orientations_deg();
@@ -389,20 +389,40 @@ StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams
       progress.advance();
     }
 
-    const auto store = [&](core::TiltSeries& series, const std::vector<double>& values,
-                           std::uint64_t stream) {
+    const auto store = [&](core::TiltSeries& series, const std::vector<double>& values) {
       core::Image image({n, n}, {geometry.step_A, geometry.step_A},
                         {geometry.first_A(1), geometry.first_A(0)});
       std::transform(values.begin(), values.end(), image.values().begin(),
                      [](double v) { return static_cast<float>(v); });
       if (multislice) apply_source_blur(image, params.acquisition.source_sigma_A);
-      apply_counting_noise(image, params.acquisition, seed, stream);
       std::copy(image.values().begin(), image.values().end(), series.images.data() + t * n * n);
     };
-    store(result.adf, adf, 2 * t);
-    if (with_bf) store(*result.bf, bf, 2 * t + 1);
+    store(result.adf, adf);
+    if (with_bf) store(*result.bf, bf);
   }
   progress.finish();
+  return result;
+}
+
+void apply_counting_noise(StemResult& signals, const AcquisitionParams& acquisition,
+                          std::uint64_t seed) {
+  const auto noisy = [&](core::TiltSeries& series, std::uint64_t parity) {
+    for (std::size_t t = 0; t < series.tilt_count(); ++t) {
+      core::Image image = series.image(t);
+      apply_counting_noise(image, acquisition, seed, 2 * t + parity);
+      std::copy(image.values().begin(), image.values().end(),
+                series.images.data() + t * image.values().size());
+    }
+  };
+  noisy(signals.adf, 0);
+  if (signals.bf) noisy(*signals.bf, 1);
+}
+
+StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams& params,
+                                std::uint64_t seed, const core::ExecutionContext& ctx,
+                                const core::Logger& logger, core::FftPlanCache& ffts) {
+  StemResult result = simulate_signals(model, params, seed, ctx, logger, ffts);
+  apply_counting_noise(result, params.acquisition, seed);
   return result;
 }
 

@@ -54,6 +54,28 @@ rms = a["/compare_linear/relative_rms"][...]
 assert rms.shape == (3,) and np.all((rms >= 0) & (rms < 1)), rms
 PY
 
+# 2b. The signal cache: a run at another dose reuses the noiseless series and gives the same
+#     bytes as a run without the cache; a run at the first dose equals ms1.h5.
+"$vitrum" --quiet --threads 1 stem --model cluster.xyz --out msc1.h5 --seed 5 "${set_ms[@]}" \
+  --signal-cache signals && ok || bad "multislice run filling the signal cache failed"
+[[ $(ls signals/*.h5 2>/dev/null | wc -l) -eq 1 ]] && ok || bad "the signal cache holds no single entry"
+expect 0 "reused from the signal cache" -- "$vitrum" --threads 1 stem --model cluster.xyz \
+  --out msc2.h5 --seed 5 "${set_ms[@]}" --set acquisition.dose_e_per_A2=2e4 --signal-cache signals
+"$vitrum" --quiet --threads 1 stem --model cluster.xyz --out ms3.h5 --seed 5 "${set_ms[@]}" \
+  --set acquisition.dose_e_per_A2=2e4 && ok || bad "multislice run at 2e4 failed"
+/usr/bin/python3 - ms1.h5 msc1.h5 ms3.h5 msc2.h5 <<'PY' && ok || bad "cached series differ from uncached ones"
+import sys, h5py, numpy as np
+f = [h5py.File(p, "r") for p in sys.argv[1:]]
+for a, b in ((f[0], f[1]), (f[2], f[3])):
+    for k in ("/data/tilt_series/data", "/truth/euler_actual_deg", "/truth/shift_px",
+              "/compare_linear/relative_rms", "/geometry/rotation_center_A", "/geometry/dose_e_per_A2"):
+        assert np.array_equal(a[k][...], b[k][...]), k
+assert not np.array_equal(f[0]["/data/tilt_series/data"][...], f[2]["/data/tilt_series/data"][...])
+PY
+"$vitrum" --quiet --threads 1 stem --model cluster.xyz --out msc3.h5 --seed 6 "${set_ms[@]}" \
+  --signal-cache signals && ok || bad "multislice run with another seed failed"
+[[ $(ls signals/*.h5 | wc -l) -eq 2 ]] && ok || bad "another seed did not make its own entry"
+
 # 3. A thickness series: the depth beyond the specimen is the exit signal, and the signal of
 #    the cluster grows from 2 Å to the exit.
 "$vitrum" --quiet stem --model cluster.xyz --out depth.h5 --set tilt.angles_deg=[0,40] \

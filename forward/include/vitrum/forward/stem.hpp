@@ -121,8 +121,22 @@ struct StemResult {
   std::size_t window_pixels = 0;            ///< propagation window side (multislice)
 };
 
-/// Simulates the whole tilt series; progress per probe (or per projection for the linear
-/// model). Same seed, same bytes, whatever ctx.threads.
+/// The tilt series without counting noise: collected fractions of the incident beam with the
+/// source blur, shifts, drift and angle errors applied. This is the expensive part, and it does
+/// not depend on the dose, background or read noise, so a dose sweep can compute it once.
+/// Progress per probe (or per projection for the linear model).
+StemResult simulate_signals(const core::AtomicModel& model, const StemParams& params,
+                            std::uint64_t seed, const core::ExecutionContext& ctx,
+                            const core::Logger& logger, core::FftPlanCache& ffts);
+
+/// Replaces the fractions of `signals` (as simulate_signals made them with `seed`) by counts:
+/// apply_counting_noise on ADF image t with stream 2t and on BF image t with stream 2t + 1.
+/// Does nothing without a dose.
+void apply_counting_noise(StemResult& signals, const AcquisitionParams& acquisition,
+                          std::uint64_t seed);
+
+/// Simulates the whole tilt series: simulate_signals, then apply_counting_noise. Same seed,
+/// same bytes, whatever ctx.threads.
 StemResult simulate_tilt_series(const core::AtomicModel& model, const StemParams& params,
                                 std::uint64_t seed, const core::ExecutionContext& ctx,
                                 const core::Logger& logger, core::FftPlanCache& ffts);

@@ -14,6 +14,7 @@
 #include "vitrum/core/projector.hpp"
 #include "vitrum/core/validate.hpp"
 #include "vitrum/validation/baseline.hpp"
+#include "vitrum/validation/map_scores.hpp"
 #include "vitrum/validation/scorecard.hpp"
 
 namespace vitrum::app {
@@ -28,7 +29,9 @@ enum class StructureScoring {
 };
 
 struct ScoreParams {
-  std::string chain = "aet";  ///< the scorecard's chain name (baselines compare equal chains)
+  /// The scorecard's chain name (baselines compare equal chains); empty: "aet" for models,
+  /// "maps" for maps.
+  std::string chain;
   validation::MatchParams match;
   double headline_radius_A = 1.0;
   validation::RenderParams render;
@@ -38,7 +41,9 @@ struct ScoreParams {
 
   core::ParamSet params() {
     core::ParamSet p;
-    p.add("chain", chain, "", "chain name recorded in the scorecard (baselines must match it)")
+    p.add("chain", chain, "",
+          "chain name recorded in the scorecard (baselines must match it); empty: \"aet\" "
+          "for models, \"maps\" for maps")
         .add("match.radii_A", match.radii_A, "Å", "matching radii scored (recall@…A etc.)")
         .add("match.offset_radius_A", match.offset_radius_A, "Å",
              "radius of the global-offset estimation (reference code: 1.5 Å)")
@@ -71,7 +76,6 @@ struct ScoreParams {
   std::string params_toml() const { return ScoreParams(*this).params().to_toml(); }
 
   void validate() const {
-    if (chain.empty()) throw InputError("chain is empty; name the scored chain, e.g. \"aet\"");
     match.validate();
     bool found = false;
     for (double r : match.radii_A) found = found || std::abs(r - headline_radius_A) <= 1e-9;
@@ -94,22 +98,93 @@ core::AtomicModel read_model(const std::string& path, const char* role) {
 }
 
 struct ScoreFiles {
-  std::string truth, result, tilts, volume, baseline, write_baseline, out;
+  std::string truth, result, tilts, volume, truth_maps, result_maps, baseline, write_baseline, out;
 };
 
+/// Reads the baseline (before any work, so that a bad file fails first) and checks its chain.
+std::optional<validation::Baseline> read_matching_baseline(const std::string& path,
+                                                           const std::string& chain) {
+  if (path.empty()) return std::nullopt;
+  validation::Baseline baseline = validation::read_baseline(path);
+  if (baseline.scorecard.chain != chain)
+    throw InputError("the baseline is of chain \"" + baseline.scorecard.chain +
+                         "\" but this scorecard's chain is \"" + chain +
+                         "\"; scores of different chains are not comparable",
+                     path);
+  return baseline;
+}
+
+/// Writes the optional baseline, prints the summary and compares with the baseline (exit 3 if
+/// a metric got worse beyond its tolerance): what every kind of scorecard ends with.
+void finish_scorecard(const RunContext& run, const core::Scorecard& card, const ScoreFiles& f,
+                      const std::optional<validation::Baseline>& baseline) {
+  if (!f.write_baseline.empty())
+    validation::write_baseline(
+        f.write_baseline, card,
+        validation::default_tolerances(card, validation::default_metric_registry()));
+  if (!run.global.quiet) std::fputs(validation::format_summary(card).c_str(), stdout);
+  run.logger.info("wrote " + f.out + (f.write_baseline.empty() ? "" : " and " + f.write_baseline));
+  if (baseline) {
+    const validation::BaselineReport report = validation::compare_to_baseline(card, *baseline);
+    if (!run.global.quiet) std::fputs(validation::format_report(report).c_str(), stdout);
+    if (!report.passed())
+      throw CommandExit{3, std::to_string(report.failures) + " metric(s) worse than the baseline " +
+                               f.baseline + " beyond tolerance"};
+  }
+}
+
+/// The 2D EMD groups of a map file, by name.
+std::map<std::string, core::Image> read_maps(const std::string& path) {
+  const core::Hdf5Reader reader(path);
+  if (!reader.has("/data"))
+    throw InputError("no /data group: a map file holds 2D EMD groups /data/<map>", path);
+  std::map<std::string, core::Image> maps;
+  for (const std::string& name : reader.children("/data"))
+    if (reader.has("/data/" + name + "/data") &&
+        reader.shape("/data/" + name + "/data").size() == 2)
+      maps.emplace(name, reader.read_emd<2>(name));
+  if (maps.empty()) throw InputError("no 2D EMD group under /data: no maps to score", path);
+  return maps;
+}
+
+/// `--truth-maps T --result-maps R`: every map present in both files, scored by name.
+void run_map_score(const RunContext& run, const ScoreParams& p, const ScoreFiles& f) {
+  if (!f.tilts.empty() || !f.volume.empty())
+    throw InputError("--tilts and --volume score a model; maps are scored on their own");
+  const std::string chain = p.chain.empty() ? "maps" : p.chain;
+  const auto baseline = read_matching_baseline(f.baseline, chain);
+  const auto truth = read_maps(f.truth_maps);
+  const auto result = read_maps(f.result_maps);
+  std::map<std::string, validation::MapScores> scores;
+  for (const auto& [name, t] : truth) {
+    const auto r = result.find(name);
+    if (r == result.end()) {
+      run.logger.warn("map " + name + " of " + f.truth_maps + " is not in " + f.result_maps);
+      continue;
+    }
+    try {
+      scores[name] = validation::score_map(t, r->second);
+    } catch (const InputError& e) {
+      throw InputError("map " + name + ": " + e.what(), f.result_maps);
+    }
+    scores[name].unit =
+        core::Hdf5Reader(f.truth_maps).read_array<float>("/data/" + name + "/data").units;
+  }
+  if (scores.empty())
+    throw InputError("no map of " + f.truth_maps + " is in the result file", f.result_maps);
+  const core::Scorecard card =
+      validation::make_map_scorecard(scores, chain, run.provenance(p.params_toml()),
+                                     {{"truth_maps", f.truth_maps}, {"result_maps", f.result_maps}},
+                                     validation::default_metric_registry());
+  core::write_scorecard(f.out, card);
+  finish_scorecard(run, card, f, baseline);
+}
+
 void run_score(const RunContext& run, const ScoreParams& p, const ScoreFiles& f) {
+  const std::string chain = p.chain.empty() ? "aet" : p.chain;
   const core::AtomicModel truth = read_model(f.truth, "true");
   const core::AtomicModel result = read_model(f.result, "result");
-  // Read the baseline first, so that a bad file fails before any work.
-  std::optional<validation::Baseline> baseline;
-  if (!f.baseline.empty()) {
-    baseline = validation::read_baseline(f.baseline);
-    if (baseline->scorecard.chain != p.chain)
-      throw InputError("the baseline is of chain \"" + baseline->scorecard.chain +
-                           "\" but this scorecard's chain is \"" + p.chain +
-                           "\"; scores of different chains are not comparable",
-                       f.baseline);
-  }
+  const auto baseline = read_matching_baseline(f.baseline, chain);
 
   validation::AetScores scores;
   scores.headline_radius_A = p.headline_radius_A;
@@ -162,22 +237,10 @@ void run_score(const RunContext& run, const ScoreParams& p, const ScoreFiles& f)
     }
   }
   const core::Scorecard card =
-      validation::make_aet_scorecard(scores, p.chain, run.provenance(p.params_toml()), inputs,
+      validation::make_aet_scorecard(scores, chain, run.provenance(p.params_toml()), inputs,
                                      validation::default_metric_registry());
   validation::write_aet_scorecard(f.out, card, scores);
-  if (!f.write_baseline.empty())
-    validation::write_baseline(
-        f.write_baseline, card,
-        validation::default_tolerances(card, validation::default_metric_registry()));
-  if (!run.global.quiet) std::fputs(validation::format_summary(card).c_str(), stdout);
-  run.logger.info("wrote " + f.out + (f.write_baseline.empty() ? "" : " and " + f.write_baseline));
-  if (baseline) {
-    const validation::BaselineReport report = validation::compare_to_baseline(card, *baseline);
-    if (!run.global.quiet) std::fputs(validation::format_report(report).c_str(), stdout);
-    if (!report.passed())
-      throw CommandExit{3, std::to_string(report.failures) + " metric(s) worse than the baseline " +
-                               f.baseline + " beyond tolerance"};
-  }
+  finish_scorecard(run, card, f, baseline);
 }
 
 }  // namespace
@@ -199,12 +262,24 @@ void add_score_command(CLI::App& app, const GlobalOptions& global) {
       "if worse)");
   auto files = std::make_shared<ScoreFiles>();
   auto config = std::make_shared<ConfigOptions>();
-  cmd->add_option("--truth", files->truth, "true atomic model (.xyz, .data, .h5)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--result", files->result, "traced atomic model (.xyz, .data, .h5)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  auto* truth = cmd->add_option("--truth", files->truth, "true atomic model (.xyz, .data, .h5)")
+                    ->check(CLI::ExistingFile);
+  auto* result =
+      cmd->add_option("--result", files->result, "traced atomic model (.xyz, .data, .h5)")
+          ->check(CLI::ExistingFile);
+  auto* truth_maps = cmd->add_option("--truth-maps", files->truth_maps,
+                                     "true maps (.h5, 2D EMD groups /data/<map>): score the maps "
+                                     "of --result-maps of the same names instead of a model")
+                         ->check(CLI::ExistingFile);
+  auto* result_maps =
+      cmd->add_option("--result-maps", files->result_maps, "maps to score (.h5, 2D EMD groups)")
+          ->check(CLI::ExistingFile);
+  truth->needs(result);
+  result->needs(truth);
+  truth_maps->needs(result_maps);
+  result_maps->needs(truth_maps);
+  truth->excludes(truth_maps);
+  result->excludes(result_maps);
   cmd->add_option("--tilts", files->tilts, "tilt series (.h5): R₁ of the result against it")
       ->check(CLI::ExistingFile);
   cmd->add_option("--volume", files->volume,
@@ -222,7 +297,12 @@ void add_score_command(CLI::App& app, const GlobalOptions& global) {
     ScoreParams p;
     p.params().load(config->load());
     p.validate();
-    run_score(run, p, *files);
+    if (!files->truth_maps.empty())
+      run_map_score(run, p, *files);
+    else if (!files->truth.empty())
+      run_score(run, p, *files);
+    else
+      throw InputError("give --truth and --result (a model) or --truth-maps and --result-maps");
   });
 }
 

@@ -612,6 +612,22 @@ const fs::path& Hdf5Reader::path() const { return impl_->path(); }
 
 bool Hdf5Reader::has(const std::string& object_path) const { return impl_->exists(object_path); }
 
+std::vector<std::string> Hdf5Reader::children(const std::string& group_path) const {
+  hdf5::silence_error_printing();
+  if (!impl_->exists(group_path))
+    throw InputError("group " + group_path + " is missing", impl_->where());
+  std::vector<std::string> names;
+  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  if (H5Literate_by_name(impl_->file(), group_path.c_str(), H5_INDEX_NAME, H5_ITER_INC, nullptr,
+                         collect, &names, H5P_DEFAULT) < 0)
+    throw InputError(group_path + " is not a group", impl_->where());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 std::vector<std::size_t> Hdf5Reader::shape(const std::string& dataset_path) const {
   hdf5::silence_error_printing();
   if (!impl_->exists(dataset_path))

@@ -90,6 +90,9 @@ TEST(Hdf5File, EmdRoundTripOfEveryRankAndSingleSampleAxes) {
   expect_same_grid(reader.read_emd<3>("slab"), g3);
   expect_same_grid(reader.read_emd<4>("cube"), g4);
   EXPECT_EQ(reader.read_emd_dims<3>("slab")[0].coordinates.size(), 1u);
+  EXPECT_EQ(reader.children("/data"), (std::vector<std::string>{"cube", "line", "slab"}));
+  EXPECT_EQ(reader.children("/data/line"), (std::vector<std::string>{"data", "dim1"}));
+  EXPECT_THROW(reader.children("/nothing"), InputError);
 }
 
 TEST(Hdf5File, ArraysOfEveryElementTypeRoundTrip) {

@@ -119,8 +119,19 @@ MetricRegistry default_metric_registry() {
       .add(
           {"motif5_fraction_result", fraction, "5-fold motif fraction of the result", std::nullopt})
       .add({"crystalline_fraction_truth", fraction, "nucleus fraction of the truth", std::nullopt})
-      .add({"crystalline_fraction_result", fraction, "nucleus fraction of the result",
-            std::nullopt});
+      .add(
+          {"crystalline_fraction_result", fraction, "nucleus fraction of the result", std::nullopt})
+      // Maps (map_scores.hpp), the suffix names the map: "map_pearson_r@r1_A".
+      .add({"map_pearson_r@", "1 (−1 to 1)", "Pearson r of result and truth map",
+            tol(D::kHigherIsBetter, 0.02, 0)})
+      .add({"map_spearman_r@", "1 (−1 to 1)", "Spearman rank r of result and truth map",
+            tol(D::kHigherIsBetter, 0.02, 0)})
+      .add({"map_rmse@", "map unit", "RMS of result − truth", std::nullopt})
+      .add({"map_nrmse@", "1", "RMS error / standard deviation of the truth map",
+            tol(D::kLowerIsBetter, 0.02, 0.05)})
+      .add({"map_bias@", "map unit", "mean of result − truth", std::nullopt})
+      .add({"map_valid_fraction@", fraction, "pixels finite in both maps / pixels",
+            tol(D::kHigherIsBetter, 0.01, 0)});
   return r;
 }
 

@@ -124,6 +124,9 @@ class Hdf5Reader {
   const std::filesystem::path& path() const;
   /// True if the absolute object path (group or dataset) exists.
   bool has(const std::string& object_path) const;
+  /// Names of the links (groups, datasets) directly under a group, sorted. InputError if the
+  /// group is missing.
+  std::vector<std::string> children(const std::string& group_path) const;
   /// Shape of a dataset. InputError if it is missing.
   std::vector<std::size_t> shape(const std::string& dataset_path) const;
 

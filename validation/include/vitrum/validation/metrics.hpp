@@ -2,10 +2,10 @@
 /// \file
 /// The registry of scorecard metrics: for each metric family its unit, which direction is
 /// better, and the default regression tolerance that `vitrum score --write-baseline` stores.
-/// A chain adds its own families (the AET chain's are in `default_metric_registry`; a later
-/// diffraction chain adds e.g. "gr_rw", "sro_alpha_abs_diff") and sets the scorecard's `chain`
-/// field; the scorecard, baseline and report code below never needs to know which chain made a
-/// metric.
+/// A chain adds its own families (the AET chain's and the maps' are in
+/// `default_metric_registry`; a later diffraction chain adds e.g. "gr_rw") and sets the scorecard's
+/// `chain` field; the scorecard, baseline and report code below never needs to know which chain
+/// made a metric.
 ///
 /// A family name without '@' names one metric ("rmsd_pm"); a family "recall@" covers every
 /// metric "recall@<radius>A" (the radius is part of the name, as DESIGN.md spells them).

@@ -83,16 +83,26 @@ const Glyph& glyph(char c) {
 
 constexpr int kCharW = 6;  // 5 pixels and a space
 
-/// A grayscale canvas, 255 = white.
+using Color = std::array<std::uint8_t, 3>;  // 8-bit sRGB
+
+constexpr Color kInk{0, 0, 0}, kGrid{225, 225, 225};
+/// Series colours: the Okabe–Ito palette, distinguishable with the common colour-vision
+/// deficiencies (Okabe & Ito, "Color Universal Design", 2008; Wong, Nat. Methods 8, 441 (2011)).
+constexpr Color kPalette[] = {{0, 114, 178}, {213, 94, 0},   {0, 158, 115}, {204, 121, 167},
+                              {230, 159, 0}, {86, 180, 233}, {0, 0, 0}};
+
+/// An RGB canvas, white to start with.
 class Canvas {
  public:
-  Canvas(int w, int h) : w_(w), h_(h), pixels_(static_cast<std::size_t>(w) * h, 255.0f) {}
+  Canvas(int w, int h) : w_(w), h_(h), pixels_(static_cast<std::size_t>(w) * h * 3, 255) {}
   int width() const { return w_; }
   int height() const { return h_; }
-  void set(int x, int y, float level) {
-    if (x >= 0 && y >= 0 && x < w_ && y < h_) pixels_[static_cast<std::size_t>(y) * w_ + x] = level;
+  void set(int x, int y, const Color& color) {
+    if (x >= 0 && y >= 0 && x < w_ && y < h_)
+      std::copy(color.begin(), color.end(),
+                pixels_.begin() + 3 * (static_cast<std::ptrdiff_t>(y) * w_ + x));
   }
-  void line(int x0, int y0, int x1, int y1, float level) {
+  void line(int x0, int y0, int x1, int y1, const Color& level) {
     // Bresenham: every octant with integer steps.
     const int dx = std::abs(x1 - x0), dy = -std::abs(y1 - y0);
     const int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
@@ -112,7 +122,7 @@ class Canvas {
     }
   }
   /// Text with its top-left corner at (x, y); `vertical`: rotated to read bottom to top.
-  void text(int x, int y, const std::string& s, float level, bool vertical = false) {
+  void text(int x, int y, const std::string& s, const Color& level, bool vertical = false) {
     for (std::size_t i = 0; i < s.size(); ++i) {
       const Glyph& g = glyph(s[i]);
       for (int r = 0; r < 7; ++r)
@@ -126,7 +136,7 @@ class Canvas {
         }
     }
   }
-  void marker(int x, int y, int shape, float level) {
+  void marker(int x, int y, int shape, const Color& level) {
     constexpr int r = 3;
     switch (shape % 4) {
       case 0:  // filled square
@@ -150,11 +160,11 @@ class Canvas {
           for (int i = -(r - std::abs(j)); i <= r - std::abs(j); ++i) set(x + i, y + j, level);
     }
   }
-  std::span<const float> pixels() const { return pixels_; }
+  std::span<const std::uint8_t> pixels() const { return pixels_; }
 
  private:
   int w_, h_;
-  std::vector<float> pixels_;
+  std::vector<std::uint8_t> pixels_;
 };
 
 std::string tick_label(double v) {
@@ -223,7 +233,6 @@ void write_plot_png(const std::filesystem::path& path, const PlotSpec& spec) {
   const auto py = [&](double y) {
     return bottom - static_cast<int>(std::lround((y - ylo) / (yhi - ylo) * (bottom - top)));
   };
-  constexpr float kInk = 0, kGrid = 225;
 
   // Ticks, grid lines and labels.
   for (double t : linear_ticks(ylo, yhi, 5)) {
@@ -268,7 +277,7 @@ void write_plot_png(const std::filesystem::path& path, const PlotSpec& spec) {
   // Series: lines in x order, error bars with caps, markers on top.
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
     const PlotSeries& s = spec.series[k];
-    const float level = k % 2 == 0 ? 0.0f : 110.0f;
+    const Color& level = kPalette[k % std::size(kPalette)];
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < s.x.size(); ++i)
       if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]) && (!spec.x_log || s.x[i] > 0))
@@ -294,11 +303,8 @@ void write_plot_png(const std::filesystem::path& path, const PlotSpec& spec) {
       c.text(lx, ly, s.label, level);
     }
   }
-  core::PngParams png;
-  png.vmin = 0;
-  png.vmax = 256;
-  core::write_png(path, c.pixels(), static_cast<std::size_t>(c.height()),
-                  static_cast<std::size_t>(c.width()), png);
+  core::write_png_rgb(path, c.pixels(), static_cast<std::size_t>(c.height()),
+                      static_cast<std::size_t>(c.width()));
 }
 
 }  // namespace vitrum::app

@@ -1,8 +1,9 @@
 #pragma once
 // A small line-plot rasteriser for study curves (DESIGN.md "maps, curves: PNG"): series of
 // points with vertical error bars, joined by lines, on axes with tick labels drawn in a
-// built-in 5×7 bitmap font, written as an 8-bit grayscale PNG through core::write_png.
-// Series are told apart by marker shape and gray level; text is shown in capitals.
+// built-in 5×7 bitmap font, written as an 8-bit RGB PNG through core::write_png_rgb.
+// Series are told apart by colour (a colour-blind-safe palette) and marker shape; text is
+// shown in capitals.
 
 #include <filesystem>
 #include <string>
@@ -26,7 +27,7 @@ struct PlotSpec {
   int width = 640, height = 440;
 };
 
-/// Draws `spec` and writes it atomically as a grayscale PNG. Non-finite points are left
+/// Draws `spec` and writes it atomically as an RGB PNG. Non-finite points are left
 /// out. InputError if the size is below 200 × 150 pixels.
 void write_plot_png(const std::filesystem::path& path, const PlotSpec& spec);
 

@@ -120,19 +120,42 @@ std::array<std::uint8_t, 3> colormap_rgb(Colormap colormap, std::uint8_t level) 
   return {level, level, level};
 }
 
-void write_png(const std::filesystem::path& path, std::span<const float> values, std::size_t ny,
-               std::size_t nx, const PngParams& params) {
-  const std::string where = path.string();
-  params.validate();
+namespace {
+
+/// InputError unless ny × nx is a non-empty size libpng takes and `count` values fill it.
+void check_png_size(std::size_t ny, std::size_t nx, std::size_t count, std::size_t channels,
+                    const std::string& where) {
   constexpr std::size_t kMaxSide = 1u << 30;
   if (ny == 0 || nx == 0 || ny > kMaxSide || nx > kMaxSide)
     throw InputError(
         "PNG size " + std::to_string(ny) + "×" + std::to_string(nx) + " is empty or too large",
         where);
-  if (values.size() != ny * nx)
+  if (count != ny * nx * channels)
     throw InputError("PNG of " + std::to_string(ny) + "×" + std::to_string(nx) + " pixels given " +
-                         std::to_string(values.size()) + " values",
+                         std::to_string(count) + " values, expected " +
+                         std::to_string(ny * nx * channels),
                      where);
+}
+
+/// Writes 8-bit gray (1 channel) or RGB (3) pixels through a temporary file.
+void write_pixels(const std::filesystem::path& path, const std::uint8_t* pixels, std::size_t ny,
+                  std::size_t nx, std::size_t channels) {
+  write_atomically(path, [&](const std::filesystem::path& temp) {
+    PngImage png;
+    png.image.width = static_cast<png_uint_32>(nx);
+    png.image.height = static_cast<png_uint_32>(ny);
+    png.image.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+    if (!png_image_write_to_file(&png.image, temp.c_str(), 0, pixels, 0, nullptr))
+      throw IoError(std::string("cannot write PNG: ") + png.image.message, path.string());
+  });
+}
+
+}  // namespace
+
+void write_png(const std::filesystem::path& path, std::span<const float> values, std::size_t ny,
+               std::size_t nx, const PngParams& params) {
+  params.validate();
+  check_png_size(ny, nx, values.size(), 1, path.string());
   const auto [lo, hi] = png_display_range(values, params);
   const std::size_t channels = params.colormap == Colormap::kGray ? 1 : 3;
   std::vector<std::uint8_t> pixels(values.size() * channels);
@@ -143,14 +166,13 @@ void write_png(const std::filesystem::path& path, std::span<const float> values,
     const std::array<std::uint8_t, 3> rgb = colormap_rgb(params.colormap, level);
     std::copy_n(rgb.begin(), channels, pixels.begin() + static_cast<std::ptrdiff_t>(i * channels));
   }
-  write_atomically(path, [&](const std::filesystem::path& temp) {
-    PngImage png;
-    png.image.width = static_cast<png_uint_32>(nx);
-    png.image.height = static_cast<png_uint_32>(ny);
-    png.image.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-    if (!png_image_write_to_file(&png.image, temp.c_str(), 0, pixels.data(), 0, nullptr))
-      throw IoError(std::string("cannot write PNG: ") + png.image.message, where);
-  });
+  write_pixels(path, pixels.data(), ny, nx, channels);
+}
+
+void write_png_rgb(const std::filesystem::path& path, std::span<const std::uint8_t> rgb,
+                   std::size_t ny, std::size_t nx) {
+  check_png_size(ny, nx, rgb.size(), 3, path.string());
+  write_pixels(path, rgb.data(), ny, nx, 3);
 }
 
 void write_png(const std::filesystem::path& path, const Image& image, const PngParams& params) {

@@ -98,6 +98,20 @@ TEST(IoPng, InvalidParamsNameTheField) {
   EXPECT_NO_THROW(PngParams{}.validate());
 }
 
+TEST(IoPng, RgbPixelsRoundTripUnchanged) {
+  TempDir dir;
+  std::vector<std::uint8_t> rgb(3 * 5 * 7);
+  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<std::uint8_t>((37 * i) % 256);
+  write_png_rgb(dir / "rgb.png", rgb, 5, 7);
+  const RgbImage png = read_png_rgb(dir / "rgb.png");
+  EXPECT_EQ(png.height, 5u);
+  EXPECT_EQ(png.width, 7u);
+  EXPECT_EQ(png.rgb, rgb);
+  expect_error<InputError>([&] { write_png_rgb(dir / "bad.png", rgb, 5, 6); },
+                           {"bad.png", "5×6", "105 values", "expected 90"});
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"rgb.png"});
+}
+
 TEST(IoPng, BadSizesAreRejectedAndLeaveNoFile) {
   TempDir dir;
   const std::vector<float> values(5, 1.0f);

@@ -49,6 +49,10 @@ std::array<std::uint8_t, 3> colormap_rgb(Colormap colormap, std::uint8_t level);
 /// if writing fails.
 void write_png(const std::filesystem::path& path, std::span<const float> values, std::size_t ny,
                std::size_t nx, const PngParams& params = {});
+/// Writes 8-bit RGB pixels [ny][nx][3] (row-major) as they are, e.g. a drawn figure.
+/// InputError if the sizes disagree or are 0; IoError if writing fails.
+void write_png_rgb(const std::filesystem::path& path, std::span<const std::uint8_t> rgb,
+                   std::size_t ny, std::size_t nx);
 /// Writes an image [y][x] (its sampling is not recorded).
 void write_png(const std::filesystem::path& path, const Image& image, const PngParams& params = {});
 

@@ -623,6 +623,12 @@ StudyResult run_study(const Study& study, const RunSettings& settings, const cor
       todo.push_back(i);
     }
   }
+  // Repeat by repeat: once the first repeat is through, every point has a result, so a study
+  // stopped early already maps the whole sweep (with fewer seeds), and the stages a seed shares
+  // across points (sim, specimen, the noiseless multislice series) are made as they are needed.
+  std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
+    return study.jobs[a].repeat < study.jobs[b].repeat;
+  });
   logger.info("study " + study.params.name + ": " + std::to_string(study.points.size()) +
               " points × " + std::to_string(study.params.repeats) + " repeats; " +
               std::to_string(result.resumed) + " already done (skipped), " +

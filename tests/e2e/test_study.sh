@@ -50,6 +50,9 @@ rows() { echo $(($(wc -l <"$1") - 1)); }
 # 1. A first run: 2 points × 2 seeds.
 expect 0 "4 to run" -- "$vitrum" --threads 1 study toy.toml
 out=runs/toy
+# Repeat by repeat: both points with the first seed before either with the second.
+[[ "$(grep -oE 'study run [0-9]/4 p00[0-9]_r[0-9]: tomo' "$work/stderr" | awk '{print $4}' | tr -d ':' | tr '\n' ' ')" \
+   == "p000_r0 p001_r0 p000_r1 p001_r1 " ]] && ok || bad "runs not in repeat-major order"
 [[ -s $out/results.csv && $(rows $out/results.csv) -eq 4 ]] && ok || bad "results.csv rows"
 [[ -s $out/summary.csv && $(rows $out/summary.csv) -eq 2 ]] && ok || bad "summary.csv rows"
 /usr/bin/python3 - $out <<'PY' && ok || bad "results.csv / summary.csv content"

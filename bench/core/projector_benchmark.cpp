@@ -7,7 +7,9 @@
 // adjoint); `triad_GBps`, the machine's streaming bandwidth measured in the same run (STREAM
 // triad a = b + s·c over 3 × 256 MB, 3 arrays counted, all cores); `stream_fraction` =
 // voxel visits/s × 4 B (one float voxel read per view, the traffic of a projector that
-// streams the volume once per view with S = 1) / triad bandwidth.
+// streams the volume once per view with S = 1) / triad bandwidth. The projector batches views
+// (the forward reads the volume once per ≤ 8 views, the adjoint once for all), so for it this is
+// a reference rate, not a bound (bench/README.md, RESIRE section, gives its actual traffic).
 
 #include <benchmark/benchmark.h>
 

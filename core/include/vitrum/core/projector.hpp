@@ -69,7 +69,8 @@ void back_project(const Image& image, const std::array<double, 3>& euler_deg, co
 
 /// Forward projections for every tilt of `series`: series.images[t] = Π_θt O, with θt =
 /// series.euler_deg[t]; the detector is series.images' axes 1, 2 (shape, sampling, origin).
-/// Parallel over tilts; each image is the same bytes `project` gives.
+/// Parallel over batches of up to 8 tilts, each batch one pass over the volume (every voxel
+/// loaded once for the batch); each image is the same bytes `project` gives.
 void project_series(const Volume& volume, const Vec3& center_A, TiltSeries& series,
                     const ProjectorParams& params, const ExecutionContext& ctx);
 

@@ -11,6 +11,7 @@
 #include "vitrum/core/hdf5_file.hpp"
 #include "vitrum/core/io_atoms.hpp"
 #include "vitrum/core/io_png.hpp"
+#include "vitrum/core/process.hpp"
 #include "vitrum/core/validate.hpp"
 #include "vitrum/core/version.hpp"
 #include "vitrum/forward/stem.hpp"
@@ -122,8 +123,9 @@ forward::StemResult read_signals(const std::filesystem::path& path) {
 /// The signal cache (`--signal-cache DIR`): a multislice series before counting noise depends
 /// on the model, the seed and every parameter except the dose, background and read noise, so a
 /// dose sweep computes it once. An entry is DIR/<key>.h5, the noiseless output of `vitrum stem`,
-/// keyed by the SHA-256 of the version, seed, model file's SHA-256 and the parameters with
-/// those three zeroed. Thickness series are not cached (an entry does not hold them).
+/// keyed by the SHA-256 of the version, this executable's SHA-256 (another build may compute
+/// other bytes), the seed, the model file's SHA-256 and the parameters with those three zeroed.
+/// Thickness series are not cached (an entry does not hold them).
 class SignalCache {
  public:
   SignalCache(std::filesystem::path folder, const forward::StemParams& p,
@@ -133,9 +135,9 @@ class SignalCache {
     noiseless_.acquisition.background_counts = 0.0;
     noiseless_.acquisition.read_noise_counts = 0.0;
     const std::string key = core::sha256_hex(
-        "vitrum stem signal 1\nversion " + std::string(vitrum::version()) + "\nseed " +
-        std::to_string(seed) + "\nmodel " + core::sha256_file_hex(model_path) + "\nparams\n" +
-        noiseless_.params_toml());
+        "vitrum stem signal 1\nversion " + std::string(vitrum::version()) + "\nexecutable " +
+        core::sha256_file_hex(core::current_executable()) + "\nseed " + std::to_string(seed) +
+        "\nmodel " + core::sha256_file_hex(model_path) + "\nparams\n" + noiseless_.params_toml());
     entry_ = folder_ / (key + ".h5");
   }
   const std::filesystem::path& entry() const { return entry_; }

@@ -554,6 +554,10 @@ RunResult run_pipeline(const Pipeline& p, const RunSettings& settings, const cor
     r.stages.push_back(sr);
   }
 
+  // The version string alone would let a rebuilt vitrum (same version, other code) reuse
+  // what an older build made: the key covers the executable's bytes too.
+  const std::string build =
+      std::string(vitrum::version()) + " executable " + core::sha256_file_hex(settings.executable);
   std::map<std::string, Artifact> available;  // kind → the latest file of that kind
   const std::size_t n = p.stages.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -567,13 +571,8 @@ RunResult run_pipeline(const Pipeline& p, const RunSettings& settings, const cor
       continue;
     }
     const auto start = std::chrono::steady_clock::now();
-    StageKeyParts parts{s.kind.name,
-                        std::string(vitrum::version()),
-                        s.resolved_params,
-                        s.output_file,
-                        p.seed,
-                        s.options,
-                        {}};
+    StageKeyParts parts{s.kind.name, build, s.resolved_params, s.output_file, p.seed,
+                        s.options,   {}};
     std::map<std::string, fs::path> inputs;
     for (const StageInput& in : s.kind.inputs) {
       Artifact a;

@@ -77,6 +77,13 @@ expect 0 "" -- "$vitrum" run pipeline_tiny.toml --out other --set run.cache=runs
 [[ "$(status other)" == "stem=reused tomo=reused trace=reused" ]] && ok \
   || bad "shared cache: $(status other)"
 
+# Another build of vitrum (here: the same binary with one byte more) reuses nothing: the key
+# covers the executable, not only the version string.
+cp "$vitrum" rebuilt && printf '\0' >>rebuilt && chmod +x rebuilt
+expect 0 "" -- ./rebuilt run pipeline_tiny.toml --out rebuilt_run --set run.cache=runs/tiny/cache
+[[ "$(status rebuilt_run)" == "stem=ran tomo=ran trace=ran" ]] && ok \
+  || bad "another executable reused stages: $(status rebuilt_run)"
+
 # 4. A damaged cache entry is not reused; an interrupted run's temporary folder is removed.
 mkdir -p runs/tiny/cache/.tmp-0123-999999999 && touch runs/tiny/cache/.tmp-0123-999999999/x
 key=$(/usr/bin/python3 -c 'import json; print(json.load(open("runs/tiny/run.json"))["stages"][2]["key"])')

@@ -1,5 +1,6 @@
 // `vitrum tomo --tilts T.h5 --out volume.h5`: a reconstruction of a tilt series by RESIRE, SIRT
-// or WBP, optionally after angle refinement (inverse/tomo/reconstruct.hpp), after optional
+// or WBP, optionally after angle refinement and followed by scanning AET
+// (inverse/tomo/reconstruct.hpp), after optional
 // preprocessing (inverse/preprocess/preprocess.hpp, keys `preprocess.*`), written as an EMD
 // volume with its R₁ history, the preprocessing applied (and refined angles), and as an MRC
 // file beside it.
@@ -90,6 +91,28 @@ void run_tomo(const RunContext& run, inverse::TomoParams p, inverse::PreprocessP
     writer.write_array<double>("/tomo/euler_refined_deg", flatten(result.euler_deg), {n, 3}, "deg");
     writer.write_array<double>("/tomo/euler_offset_deg", flatten(result.euler_offset_deg), {n, 3},
                                "deg");
+  }
+  if (!result.scan_patches.empty()) {  // scanning AET: one entry per local volume
+    const std::size_t n = result.scan_patches.size();
+    std::vector<double> boxes;  // [patch][6]: core y0, y1, x0, x1 and box z0, z1 (voxels of G)
+    std::vector<double> thickness, mid_z, padding, r1, kept;
+    for (const auto& sp : result.scan_patches) {
+      for (std::size_t v :
+           {sp.core_lo[0], sp.core_hi[0], sp.core_lo[1], sp.core_hi[1], sp.box_lo[0], sp.box_hi[0]})
+        boxes.push_back(static_cast<double>(v));
+      thickness.push_back(sp.thickness_A);
+      mid_z.push_back(sp.mid_z_A);
+      padding.push_back(sp.padding_A);
+      r1.push_back(sp.r1);
+      kept.push_back(sp.kept_fraction);
+    }
+    writer.write_array<double>("/tomo/scanning/core_yx_box_z_voxels", boxes, {n, 6}, "voxel");
+    writer.write_array<double>("/tomo/scanning/thickness_A", thickness, {n}, "Å");
+    writer.write_array<double>("/tomo/scanning/mid_z_A", mid_z, {n}, "Å");
+    writer.write_array<double>("/tomo/scanning/padding_A", padding, {n}, "Å");
+    writer.write_array<double>("/tomo/scanning/r1", r1, {n});
+    writer.write_array<double>("/tomo/scanning/kept_fraction", kept, {n});
+    writer.write_attribute("/tomo/scanning", "patch_count", static_cast<double>(n));
   }
   writer.write_array<double>("/geometry/rotation_center_A",
                              std::vector<double>{c.x(), c.y(), c.z()}, {3}, "Å");

@@ -563,18 +563,30 @@ void back_project(const Image& image, const std::array<double, 3>& euler_deg, co
 
 namespace {
 
-std::vector<Traversal> series_views(const TiltSeries& series, const Volume& volume,
-                                    const Vec3& center_A, const ProjectorParams& params) {
+std::vector<Traversal> series_views(const TiltSeries& series, const DetectorShifts& shift_yx_A,
+                                    const Volume& volume, const Vec3& center_A,
+                                    const ProjectorParams& params) {
   series.validate();
   check_volume(volume);
   const auto& g = series.images;
   check_detector(g.extent(1), g.extent(2));
+  if (!shift_yx_A.empty() && shift_yx_A.size() != series.tilt_count())
+    throw InputError("detector shifts: " + std::to_string(shift_yx_A.size()) + " for " +
+                     std::to_string(series.tilt_count()) + " tilts (expected one per tilt)");
   std::vector<Traversal> views;
-  for (const auto& euler : series.euler_deg) {
-    check_inputs(euler, center_A, params);
-    views.push_back(make_traversal(volume, {g.sampling()[1], g.sampling()[2]},
-                                   {g.origin()[1], g.origin()[2]}, {g.extent(1), g.extent(2)},
-                                   euler, center_A, params));
+  for (std::size_t k = 0; k < series.euler_deg.size(); ++k) {
+    check_inputs(series.euler_deg[k], center_A, params);
+    std::array<double, 2> origin{g.origin()[1], g.origin()[2]};
+    if (!shift_yx_A.empty()) {
+      for (std::size_t a = 0; a < 2; ++a) {
+        require(std::isfinite(shift_yx_A[k][a]), "detector shift (tilt " + std::to_string(k) + ")",
+                shift_yx_A[k][a], "a finite offset (Å)");
+        origin[a] += shift_yx_A[k][a];
+      }
+    }
+    views.push_back(make_traversal(volume, {g.sampling()[1], g.sampling()[2]}, origin,
+                                   {g.extent(1), g.extent(2)}, series.euler_deg[k], center_A,
+                                   params));
   }
   return views;
 }
@@ -583,7 +595,13 @@ std::vector<Traversal> series_views(const TiltSeries& series, const Volume& volu
 
 void project_series(const Volume& volume, const Vec3& center_A, TiltSeries& series,
                     const ProjectorParams& params, const ExecutionContext& ctx) {
-  const std::vector<Traversal> views = series_views(series, volume, center_A, params);
+  project_series(volume, center_A, series, DetectorShifts{}, params, ctx);
+}
+
+void project_series(const Volume& volume, const Vec3& center_A, TiltSeries& series,
+                    const DetectorShifts& shift_yx_A, const ProjectorParams& params,
+                    const ExecutionContext& ctx) {
+  const std::vector<Traversal> views = series_views(series, shift_yx_A, volume, center_A, params);
   const std::size_t npix = series.images.extent(1) * series.images.extent(2);
   // Batches of at most kMaxBatch views, at least one per thread; each image is the same bytes
   // in any batch, so the split may follow the thread count.
@@ -610,7 +628,14 @@ void project_series(const Volume& volume, const Vec3& center_A, TiltSeries& seri
 
 void back_project_series(const TiltSeries& residuals, const Vec3& center_A, Volume& volume,
                          const ProjectorParams& params, const ExecutionContext& ctx) {
-  const std::vector<Traversal> views = series_views(residuals, volume, center_A, params);
+  back_project_series(residuals, DetectorShifts{}, center_A, volume, params, ctx);
+}
+
+void back_project_series(const TiltSeries& residuals, const DetectorShifts& shift_yx_A,
+                         const Vec3& center_A, Volume& volume, const ProjectorParams& params,
+                         const ExecutionContext& ctx) {
+  const std::vector<Traversal> views =
+      series_views(residuals, shift_yx_A, volume, center_A, params);
   const std::size_t npix = residuals.images.extent(1) * residuals.images.extent(2);
   // The residuals as doubles, converted once rather than at every gather.
   const std::vector<double> values(residuals.images.values().begin(),

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "tomo/series_checks.hpp"
+#include "vitrum/core/error.hpp"
 
 namespace vitrum::inverse {
 
@@ -45,6 +46,10 @@ void TomoParams::validate() const {
   sirt().validate();
   wbp().validate();
   refine_angles.validate();
+  scanning.validate();
+  if (scanning.enabled && method != TomoMethod::kResire)
+    throw InputError("scanning.enabled = true needs method = resire (got method = " +
+                     to_string(method) + "); scanning AET's local volumes are RESIRE's");
 }
 
 core::ParamSet TomoParams::params() {
@@ -74,6 +79,7 @@ core::ParamSet TomoParams::params() {
       .add_choice("refine_angles.gauge", refine_angles.gauge,
                   {{"mean", AngleGauge::kMean}, {"none", AngleGauge::kNone}},
                   "what fixes the common orientation: mean offset of each angle zero, or none");
+  scanning.add_to(p);
   return p;
 }
 
@@ -122,6 +128,13 @@ TomoResult reconstruct(const core::TiltSeries& series, const core::Vec3& center_
       result.r1_history = {detail::mean(result.r1_per_projection)};
       break;
     }
+  }
+  if (params.scanning.enabled) {
+    ScanningResult s = scanning_reconstruct(*input, center_A, result.volume, params.resire,
+                                            params.scanning, ctx, logger);
+    result.volume = std::move(s.volume);
+    result.r1_per_projection = std::move(s.r1_per_projection);
+    result.scan_patches = std::move(s.patches);
   }
   return result;
 }

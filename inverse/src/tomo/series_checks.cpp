@@ -16,17 +16,23 @@ void check_series(const core::TiltSeries& series) {
     if (!std::isfinite(v)) throw InputError("the tilt series has a non-finite value");
 }
 
-std::vector<double> projection_l1(const core::TiltSeries& series) {
+std::vector<double> l1_norms(const core::TiltSeries& series) {
   const std::size_t n_pix = series.images.extent(1) * series.images.extent(2);
   std::vector<double> norm(series.tilt_count());
   for (std::size_t t = 0; t < norm.size(); ++t) {
     const float* b = series.images.data() + t * n_pix;
     double sum = 0.0;
     for (std::size_t i = 0; i < n_pix; ++i) sum += std::abs(static_cast<double>(b[i]));
-    if (!(sum > 0.0))
-      throw InputError("projection " + std::to_string(t) + " is zero everywhere; R₁ is undefined");
     norm[t] = sum;
   }
+  return norm;
+}
+
+std::vector<double> projection_l1(const core::TiltSeries& series) {
+  std::vector<double> norm = l1_norms(series);
+  for (std::size_t t = 0; t < norm.size(); ++t)
+    if (!(norm[t] > 0.0))
+      throw InputError("projection " + std::to_string(t) + " is zero everywhere; R₁ is undefined");
   return norm;
 }
 
@@ -38,7 +44,7 @@ std::vector<double> r1_per_projection(const core::TiltSeries& residual,
     const float* r = residual.images.data() + t * n_pix;
     double sum = 0.0;
     for (std::size_t i = 0; i < n_pix; ++i) sum += std::abs(static_cast<double>(r[i]));
-    r1[t] = sum / b_norm[t];
+    r1[t] = b_norm[t] > 0.0 ? sum / b_norm[t] : 0.0;
   }
   return r1;
 }
@@ -52,7 +58,14 @@ double mean(const std::vector<double>& v) {
 void residual_of(const core::Volume& volume, const core::TiltSeries& series,
                  const core::Vec3& center_A, const core::ProjectorParams& projector,
                  const core::ExecutionContext& ctx, core::TiltSeries& residual) {
-  core::project_series(volume, center_A, residual, projector, ctx);
+  residual_of(volume, series, {}, center_A, projector, ctx, residual);
+}
+
+void residual_of(const core::Volume& volume, const core::TiltSeries& series,
+                 const core::DetectorShifts& shift_yx_A, const core::Vec3& center_A,
+                 const core::ProjectorParams& projector, const core::ExecutionContext& ctx,
+                 core::TiltSeries& residual) {
+  core::project_series(volume, center_A, residual, shift_yx_A, projector, ctx);
   float* r = residual.images.data();
   const float* b = series.images.data();
   core::parallel_for(ctx, 0, residual.images.size(), [&](std::size_t i) { r[i] -= b[i]; });

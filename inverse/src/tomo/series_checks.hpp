@@ -19,7 +19,10 @@ void check_series(const core::TiltSeries& series);
 /// everywhere (R₁ undefined).
 std::vector<double> projection_l1(const core::TiltSeries& series);
 
-/// R₁,t = Σ|r_t| / b_norm[t] for every projection of `residual`.
+/// Σ|b_t| per projection (double, pixel order), zero allowed.
+std::vector<double> l1_norms(const core::TiltSeries& series);
+
+/// R₁,t = Σ|r_t| / b_norm[t] for every projection of `residual` (0 where b_norm[t] = 0).
 std::vector<double> r1_per_projection(const core::TiltSeries& residual,
                                       const std::vector<double>& b_norm);
 
@@ -34,6 +37,13 @@ void validate_iterative_box(int iterations, int report_interval, double voxel_A,
 void residual_of(const core::Volume& volume, const core::TiltSeries& series,
                  const core::Vec3& center_A, const core::ProjectorParams& projector,
                  const core::ExecutionContext& ctx, core::TiltSeries& residual);
+
+/// As above, with view t's detector shifted by shift_yx_A[t] (core::DetectorShifts; empty:
+/// none).
+void residual_of(const core::Volume& volume, const core::TiltSeries& series,
+                 const core::DetectorShifts& shift_yx_A, const core::Vec3& center_A,
+                 const core::ProjectorParams& projector, const core::ExecutionContext& ctx,
+                 core::TiltSeries& residual);
 
 /// An all-zero series with `series`' detector and angles.
 core::TiltSeries zero_like(const core::TiltSeries& series);

@@ -79,6 +79,22 @@ void project_series(const Volume& volume, const Vec3& center_A, TiltSeries& seri
 void back_project_series(const TiltSeries& residuals, const Vec3& center_A, Volume& volume,
                          const ProjectorParams& params, const ExecutionContext& ctx);
 
+/// Per-view detector shifts (y, x) in Å: view t's detector origin is the series' origin (axes
+/// 1, 2) plus shift[t]. Scanning AET (inverse/tomo/scanning.hpp) crops every view at its own
+/// integer-pixel offset; carrying that offset here keeps the geometry exact without resampling.
+using DetectorShifts = std::vector<std::array<double, 2>>;
+
+/// project_series with view t's detector shifted by shift_yx_A[t]. InputError unless there is
+/// one finite shift per tilt. All-zero shifts give the same bytes as project_series.
+void project_series(const Volume& volume, const Vec3& center_A, TiltSeries& series,
+                    const DetectorShifts& shift_yx_A, const ProjectorParams& params,
+                    const ExecutionContext& ctx);
+
+/// back_project_series with view t's detector shifted by shift_yx_A[t] (as above).
+void back_project_series(const TiltSeries& residuals, const DetectorShifts& shift_yx_A,
+                         const Vec3& center_A, Volume& volume, const ProjectorParams& params,
+                         const ExecutionContext& ctx);
+
 /// What the Fourier-slice projector does about the trilinear interpolation of the spectrum,
 /// which on average multiplies the object by Π_a sinc²(s_a / (M_a·h_a)) (s relative to the
 /// rotation centre, M_a·h_a the padded box; 1.6 % at 2 Å from the centre of a 9.6 Å box at 3×

@@ -4,7 +4,8 @@
 /// the baselines PHYSICS.md §4 names, SIRT (sirt.hpp) and WBP/FBP (wbp.hpp), optionally after
 /// refining the Euler angles (angle_refine.hpp). The parameters are those of RESIRE (iterations,
 /// positivity, box and projector are shared by all methods that use them) plus `method`,
-/// `sirt.*`, `wbp.*` and `refine_angles.*`.
+/// `sirt.*`, `wbp.*`, `refine_angles.*` and `scanning.*` (scanning AET after RESIRE for thin
+/// films, scanning.hpp).
 
 #include <array>
 #include <string>
@@ -17,6 +18,7 @@
 #include "vitrum/core/parallel.hpp"
 #include "vitrum/inverse/tomo/angle_refine.hpp"
 #include "vitrum/inverse/tomo/resire.hpp"
+#include "vitrum/inverse/tomo/scanning.hpp"
 #include "vitrum/inverse/tomo/sirt.hpp"
 #include "vitrum/inverse/tomo/wbp.hpp"
 
@@ -42,6 +44,9 @@ struct TomoParams {
   /// Angle refinement before the reconstruction (rounds = 0: none); the method then uses the
   /// refined angles (RESIRE continues from the refinement's volume).
   AngleRefineParams refine_angles;
+  /// Scanning AET after the (global) RESIRE reconstruction, which then seeds the thickness
+  /// estimate; method must be resire.
+  ScanningParams scanning;
 
   SirtParams sirt() const;
   WbpParams wbp() const;
@@ -64,10 +69,14 @@ struct TomoResult {
   std::vector<std::array<double, 3>> euler_offset_deg;
   /// Mean R₁ before and after each refinement round's search; empty without refinement.
   std::vector<double> refine_r1_before, refine_r1_after;
+  /// The local volumes of scanning AET (empty without it); `volume` and `r1_per_projection`
+  /// are then the stitched volume's, r1_history the global RESIRE run's.
+  std::vector<ScanPatch> scan_patches;
 };
 
 /// Reconstructs `series` (images in value·Å, angles in degrees) about `center_A` (Å) with
-/// params.method, after params.refine_angles.rounds rounds of angle refinement. Errors as the
+/// params.method, after params.refine_angles.rounds rounds of angle refinement, and followed by
+/// scanning AET if params.scanning.enabled. Errors as the
 /// chosen method's (InputError on bad input or params). Same bytes for every ctx.threads.
 TomoResult reconstruct(const core::TiltSeries& series, const core::Vec3& center_A,
                        const TomoParams& params, const core::ExecutionContext& ctx,

@@ -133,16 +133,26 @@ void finish_scorecard(const RunContext& run, const core::Scorecard& card, const 
   }
 }
 
-/// The 2D EMD groups of a map file, by name.
-std::map<std::string, core::Image> read_maps(const std::string& path) {
+/// A map as scored: its values on the scan grid and the unit its dataset records.
+struct NamedMap {
+  core::Image image;
+  std::string unit;
+};
+
+/// The 2D EMD groups of a map file, by name (each dataset read once, with its unit).
+std::map<std::string, NamedMap> read_maps(const std::string& path) {
   const core::Hdf5Reader reader(path);
   if (!reader.has("/data"))
     throw InputError("no /data group: a map file holds 2D EMD groups /data/<map>", path);
-  std::map<std::string, core::Image> maps;
-  for (const std::string& name : reader.children("/data"))
-    if (reader.has("/data/" + name + "/data") &&
-        reader.shape("/data/" + name + "/data").size() == 2)
-      maps.emplace(name, reader.read_emd<2>(name));
+  std::map<std::string, NamedMap> maps;
+  for (const std::string& name : reader.children("/data")) {
+    const std::string dataset = "/data/" + name + "/data";
+    if (!reader.has(dataset) || reader.shape(dataset).size() != 2) continue;
+    core::Hdf5Array<float> array = reader.read_array<float>(dataset);
+    NamedMap map{core::Image({array.shape[0], array.shape[1]}), std::move(array.units)};
+    map.image.values() = std::move(array.values);
+    maps.emplace(name, std::move(map));
+  }
   if (maps.empty()) throw InputError("no 2D EMD group under /data: no maps to score", path);
   return maps;
 }
@@ -163,12 +173,11 @@ void run_map_score(const RunContext& run, const ScoreParams& p, const ScoreFiles
       continue;
     }
     try {
-      scores[name] = validation::score_map(t, r->second);
+      scores[name] = validation::score_map(t.image, r->second.image);
     } catch (const InputError& e) {
       throw InputError("map " + name + ": " + e.what(), f.result_maps);
     }
-    scores[name].unit =
-        core::Hdf5Reader(f.truth_maps).read_array<float>("/data/" + name + "/data").units;
+    scores[name].unit = t.unit;
   }
   if (scores.empty())
     throw InputError("no map of " + f.truth_maps + " is in the result file", f.result_maps);
